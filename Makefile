@@ -1,0 +1,56 @@
+# Broadsheet: `make run` to see the site, `make test` to run the whole suite.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A Python of at least 3.12: the one .python-version names through pyenv, else the newest
+# python3.x on PATH.
+PYTHON ?= $(shell scripts/find-python)
+
+.PHONY: help venv install run migrate seed test test-postgres lint format bench clean
+
+help:
+	@echo "make run            set up and serve the site at http://$(HOST):$(PORT)/"
+	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL)"
+	@echo "make test-postgres  run it against the local PostgreSQL server"
+	@echo "make lint           ruff"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (pyenv install 3.13)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+venv install: $(STAMP)
+
+migrate: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
+
+seed: migrate
+	DEBUG=$${DEBUG:-true} $(PY) manage.py import_seeds
+
+run: seed
+	DEBUG=$${DEBUG:-true} $(PY) manage.py create_local_admin
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,99 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from blog.models import Article, RelatedLink, SiteSettings
+from blog.services import article_publish, article_save, article_unpublish
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    extra = 1
+    fields = ("target", "target_title", "after_paragraph", "order")
+    autocomplete_fields = ("target",)
+    verbose_name = '"See also" link'
+    verbose_name_plural = '"See also" links'
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = "visibility"
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Live"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "live":
+                return queryset.published()
+            case "scheduled":
+                return queryset.scheduled()
+            case "draft":
+                return queryset.drafts()
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "visibility", "published_at", "author", "link_count", "updated_at")
+    list_filter = (VisibilityFilter, "status", "author", ("published_at", admin.DateFieldListFilter))
+    list_select_related = ("author",)
+    search_fields = ("title", "slug", "body")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("author",)
+    inlines = (RelatedLinkInline,)
+    actions = ("publish_selected", "unpublish_selected")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "body", "excerpt")}),
+        ("Publishing", {"fields": ("status", "published_at", "author")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(link_count=Count("related_links"))
+
+    @admin.display(description="state", ordering="status")
+    def visibility(self, article):
+        if article.status == Article.Status.DRAFT:
+            return "Draft"
+        return "Published" if article.is_live else "Scheduled"
+
+    @admin.display(description='"See also" links', ordering="link_count")
+    def link_count(self, article):
+        return article.link_count
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so a publication is announced (newsletter) exactly once.
+        article_save(article=obj)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        count = 0
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            article_publish(article=article)
+            count += 1
+        self.message_user(request, f"{count} article(s) published.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article_unpublish(article=article)
+            count += 1
+        self.message_user(request, f"{count} article(s) moved back to draft.", messages.SUCCESS)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: the list page leads straight to it."""
+
+    fields = ("name", "tagline")
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

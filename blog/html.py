@@ -1,0 +1,146 @@
+"""The one place where HTML from people is cleaned, and the site's HTML policies.
+
+Everything that stores HTML written by an editor, an import or a reader passes through
+here, so the allow-lists can be read (and audited) in one file. The sanitizer is nh3,
+the Python binding of the Rust library ammonia: bleach, which the project card named,
+stopped receiving releases (security fixes included) in June 2026.
+"""
+
+import re
+from html import escape, unescape
+from html.parser import HTMLParser
+
+import nh3
+
+ARTICLE_TAGS = frozenset(
+    {
+        "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
+        "ul", "ol", "li", "dl", "dt", "dd", "a", "em", "strong", "b", "i", "u", "s",
+        "sub", "sup", "small", "mark", "cite", "q", "abbr", "figure", "figcaption", "img",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    }
+)  # fmt: skip
+ARTICLE_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "abbr": {"title"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_article_cleaner = nh3.Cleaner(
+    tags=set(ARTICLE_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in ARTICLE_ATTRIBUTES.items()},
+    url_schemes=set(URL_SCHEMES),
+    link_rel="noopener noreferrer",
+)
+
+# Tags that already make a block of their own; a chunk starting with one is not wrapped
+# in a paragraph (the same idea as WordPress's wpautop, kept deliberately small).
+_BLOCK_START = re.compile(
+    r"^<(p|h[1-6]|ul|ol|dl|blockquote|pre|figure|table|hr|div)[\s>/]", re.IGNORECASE
+)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
+
+
+def paragraphs_to_html(paragraphs: list[str]) -> str:
+    """Plain-text paragraphs as HTML: text is text, so `<script>` stays those characters."""
+    return "\n".join(f"<p>{escape(text, quote=False)}</p>" for text in paragraphs)
+
+
+def autop(text: str) -> str:
+    """Wrap blank-line separated chunks that are not already blocks in `<p>`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    chunks = []
+    for chunk in _BLANK_LINE.split(text):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if _BLOCK_START.match(chunk):
+            chunks.append(chunk)
+        else:
+            chunks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
+    return "\n".join(chunks)
+
+
+def clean_article_html(html: str) -> str:
+    """Editor-written body (HTML, or plain text with blank lines) as safe article HTML."""
+    return _article_cleaner.clean(autop(html))
+
+
+def split_blocks(html: str) -> list[str]:
+    """Split clean HTML into its top-level blocks, in order.
+
+    The article page places "See also" links between paragraphs; splitting once when the
+    article is saved keeps that work out of every reader's request.
+    """
+    splitter = _BlockSplitter()
+    splitter.feed(html)
+    splitter.close()
+    return splitter.blocks
+
+
+class _BlockSplitter(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self._depth = 0
+        self._current: list[str] = []
+        self._loose: list[str] = []  # top-level text outside any element
+
+    def _flush_loose(self) -> None:
+        text = "".join(self._loose).strip()
+        if text:
+            self.blocks.append(f"<p>{text}</p>")
+        self._loose = []
+
+    def _text(self, raw: str) -> None:
+        (self._current if self._depth else self._loose).append(raw)
+
+    def handle_starttag(self, tag, attrs):
+        raw = self.get_starttag_text()
+        if not self._depth:
+            self._flush_loose()
+        if tag in _VOID_TAGS:
+            (self._current if self._depth else self.blocks).append(raw)
+            return
+        self._current.append(raw)
+        self._depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in _VOID_TAGS or not self._depth:
+            return
+        self._current.append(f"</{tag}>")
+        self._depth -= 1
+        if not self._depth:
+            self.blocks.append("".join(self._current))
+            self._current = []
+
+    def handle_data(self, data):
+        self._text(data)
+
+    def handle_entityref(self, name):
+        self._text(f"&{name};")
+
+    def handle_charref(self, name):
+        self._text(f"&#{name};")
+
+    def close(self):
+        super().close()
+        self._flush_loose()
+        if self._current:
+            self.blocks.append("".join(self._current))
+            self._current = []
+
+
+def strip_tags(html: str) -> str:
+    """The text of an HTML fragment, for excerpts and plain-text emails."""
+    return unescape(nh3.clean(html, tags=set())).strip()

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from blog import importers
+
+
+class Command(BaseCommand):
+    help = "Import seed articles (plain-text documents); by default every *.txt in seeds/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", type=Path, help="seed files or directories")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="say what would happen; store nothing"
+        )
+
+    def handle(self, *args, paths, dry_run, **options):
+        files = importers.seed_files(list(paths) or [settings.BASE_DIR / "seeds"])
+        if not files:
+            raise CommandError("No seed files found.")
+        refused = 0
+        for path in files:
+            try:
+                if dry_run:
+                    parsed = importers.read_seed(path)
+                    action = importers.plan(parsed, source=importers.source_name(path))
+                    self.stdout.write(f"would be {action}: {path.name}: {parsed.title}")
+                else:
+                    result = importers.import_path(path)
+                    self.stdout.write(
+                        f"{result.action}: {path.name}: {result.article.title} "
+                        f"({result.article.get_absolute_url()})"
+                    )
+            except importers.SeedError as error:
+                refused += 1
+                self.stderr.write(f"refused: {path}: {error}")
+        if refused:
+            raise CommandError(f"{refused} of {len(files)} seed files could not be imported.")

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+
+from tests.factories import UserFactory
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test starts with an empty cache, whatever the last one stored."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(editor=True)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def seed_path():
+    (path,) = sorted(SEEDS_DIR.glob("*.txt"))
+    return path

@@ -1,0 +1,67 @@
+"""One factory per model, with valid defaults; states are traits."""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from blog.models import Article, RelatedLink
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+    class Params:
+        editor = factory.Trait(
+            is_staff=True,
+            groups=factory.PostGeneration(
+                lambda user, create, extracted, **kwargs: user.groups.add(
+                    Group.objects.get(name="Editors")
+                )
+            ),
+        )
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    slug = ""  # derived from the title on save, as in the admin
+    body = factory.Faker("paragraphs", nb=3)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("body"), list):
+            kwargs["body"] = "\n\n".join(kwargs["body"])
+        return kwargs
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+        )
+
+
+class RelatedLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelatedLink
+
+    article = factory.SubFactory(ArticleFactory)
+    target = factory.SubFactory(ArticleFactory)
+    target_title = factory.LazyAttribute(lambda link: link.target.title if link.target else "")
+    after_paragraph = 1
+
+    class Params:
+        dangling = factory.Trait(target=None, target_title="An article not written yet")
