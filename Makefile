@@ -52,5 +52,9 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# Each bench/bench_*.py prints its figures and writes them to bench/results/.
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

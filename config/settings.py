@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "core",
     "blog",
     "comments",
     "newsletter",
@@ -151,6 +152,20 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+
+# Client addresses (rate limits, flood control, what editors see): REMOTE_ADDR, unless
+# the site runs behind a reverse proxy that sets this header (e.g. HTTP_X_FORWARDED_FOR).
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+
+# --- Comments (comments/) ---------------------------------------------------------
+COMMENT_FLOOD_SECONDS = env.int("COMMENT_FLOOD_SECONDS", default=15)
+
+# --- Newsletter (newsletter/) -------------------------------------------------------
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+
+# --- Production serving (gunicorn, whitenoise, caching) -----------------------------
+
+# --- Security headers and abuse limits ----------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -6,5 +6,7 @@ admin.site.site_title = "Broadsheet"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("comments/", include("comments.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("blog.urls")),
 ]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories.blog import UserFactory
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from blog import importers
 from blog.models import Article, RelatedLink, SiteSettings
-from tests.factories import ArticleFactory
+from tests.factories.blog import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,24 @@
+"""Facts about the request that several apps need, decided in one place."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client that sent `request`.
+
+    REMOTE_ADDR, unless TRUSTED_PROXY_HEADER names the header a trusted reverse proxy
+    sets: then that header's right-most address, the one the proxy itself saw (anything
+    to its left was written by the client and proves nothing).
+    """
+    header = settings.TRUSTED_PROXY_HEADER
+    if header:
+        forwarded = request.META.get(header, "")
+        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if addresses:
+            return addresses[-1][:45]
+    return request.META.get("REMOTE_ADDR", "")[:45]
+
+
+def user_agent(request: HttpRequest) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:500]

@@ -1,0 +1,1 @@
+"""Factories, one module per app: import them from `tests.factories.<app>`."""
