@@ -164,6 +164,57 @@ COMMENT_FLOOD_SECONDS = env.int("COMMENT_FLOOD_SECONDS", default=15)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
 
 # --- Production serving (gunicorn, whitenoise, caching) -----------------------------
+# Static files are served by the app itself through whitenoise. With STATIC_MANIFEST on
+# (`make serve` and config/gunicorn.conf.py turn it on) they come from `collectstatic`'s
+# output, with hashed names, compressed, cached for a year by browsers; off (the
+# default: runserver, tests) straight from static/, so nothing needs collecting first.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+
+# A Redis cache that fails soft: while Redis is down the site serves from the database
+# (core/cache.py). Short timeouts, so an unreachable server costs little.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        }
+    )
+CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="broadsheet"))
+
+# Whole-page cache of reader pages for anonymous readers (core/pagecache.py).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
+# URL namespaces whose GET pages may be stored.
+PAGE_CACHE_NAMESPACES = env.list("PAGE_CACHE_NAMESPACES", default=["blog"])
+# Cookies that say nothing about the reader (e.g. an analytics id): they do not turn
+# the cache off for the request that carries them. The CSRF cookie never does.
+PAGE_CACHE_IGNORED_COOKIES = env.list("PAGE_CACHE_IGNORED_COOKIES", default=[])
+
+# Whitenoise right after the security middleware (static files skip everything else);
+# the page cache before sessions and CSRF, so that a hit touches neither; the 503 page
+# for a lost database catches what the views raise.
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.pagecache.PageCacheMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+]
+
+# `make bench` only: a URL with a minimal view (a small template, no database), the
+# ceiling the other pages are measured against.
+if env.bool("BENCH_CEILING_VIEW", default=False):
+    ROOT_URLCONF = "core.bench_urls"
 
 # --- Security headers and abuse limits ----------------------------------------------
 

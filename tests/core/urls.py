@@ -1,0 +1,33 @@
+"""Pages with a form and with a CSP nonce, under a cached namespace, for the cache tests."""
+
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.template import engines
+from django.urls import include, path
+
+from config.urls import urlpatterns as site_urlpatterns
+
+FORM_PAGE = engines["django"].from_string(
+    '<form method="post" action="/pagecache-test/form/">{% csrf_token %}'
+    '<input name="text"></form><p>Form page</p>'
+)
+NONCE_PAGE = engines["django"].from_string(
+    '<script nonce="{{ nonce }}">let x = 1;</script><p>Nonce page</p>'
+)
+
+
+def form_page(request):
+    if request.method == "POST":
+        return HttpResponse(f"got {request.POST.get('text', '')}")
+    return HttpResponse(FORM_PAGE.render({}, request))
+
+
+def nonce_page(request):
+    return HttpResponse(NONCE_PAGE.render({"nonce": get_nonce(request)}, request))
+
+
+test_patterns = (
+    [path("form/", form_page, name="form"), path("nonce/", nonce_page, name="nonce")],
+    "pagecache-test",
+)
+urlpatterns = [path("pagecache-test/", include(test_patterns)), *site_urlpatterns]
