@@ -123,10 +123,6 @@ class Article(models.Model):
             self.excerpt = Truncator(first_paragraph).words(EXCERPT_WORDS)
         super().save(*args, **kwargs)
 
-    @property
-    def permalink_date(self):
-        return timezone.localdate(self.published_at or self.created_at or timezone.now())
-
     def get_absolute_url(self):
         day = self.permalink_date
         return reverse(
@@ -138,6 +134,10 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    @property
+    def permalink_date(self):
+        return timezone.localdate(self.published_at or self.created_at or timezone.now())
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
