@@ -45,8 +45,7 @@ class _Breaker:
             self.down_until = time.monotonic() + RETRY_SECONDS
         if was_up:
             logger.warning(
-                "Cache server %s unreachable (%s): serving without the cache, "
-                "retrying every %ss.",
+                "Cache server %s unreachable (%s): serving without the cache, retrying every %ss.",
                 location,
                 error,
                 RETRY_SECONDS,

@@ -166,9 +166,7 @@ class PageCacheMiddleware:
     # -- storing and serving ---------------------------------------------------------
 
     def _make_entry(self, request, response, version) -> PageEntry:
-        parts = split_page(
-            response.content, request.META.get("CSRF_COOKIE"), _nonce_used(request)
-        )
+        parts = split_page(response.content, request.META.get("CSRF_COOKIE"), _nonce_used(request))
         headers = [
             (name, value)
             for name, value in response.items()
@@ -215,12 +213,12 @@ class PageCacheMiddleware:
             patch_cache_control(response, private=True)
         if entry.has_nonce:
             return response
-        response["ETag"] = _etag(
-            entry.digest, entry.has_csrf, request.META.get("CSRF_COOKIE")
-        )
+        response["ETag"] = _etag(entry.digest, entry.has_csrf, request.META.get("CSRF_COOKIE"))
         response["Last-Modified"] = http_date(entry.modified_at)
         return get_conditional_response(
-            request, etag=response["ETag"], last_modified=int(entry.modified_at),
+            request,
+            etag=response["ETag"],
+            last_modified=int(entry.modified_at),
             response=response,
         )
 

@@ -132,9 +132,7 @@ def test_database_down_home_page_is_a_503_too(client, database_down):
     assert client.get(reverse("blog:article-list")).status_code == 503
 
 
-def test_cached_pages_are_still_served_while_the_database_is_down(
-    page_cache, client, monkeypatch
-):
+def test_cached_pages_are_still_served_while_the_database_is_down(page_cache, client, monkeypatch):
     article = ArticleFactory(title="Served from cache")
     client.get(article.get_absolute_url())
 

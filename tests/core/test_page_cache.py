@@ -357,9 +357,7 @@ def test_cached_page_answers_304_to_if_modified_since(page_cache, client):
     assert again.status_code == 304
 
 
-def test_etag_changes_when_the_page_changes(
-    page_cache, client, django_capture_on_commit_callbacks
-):
+def test_etag_changes_when_the_page_changes(page_cache, client, django_capture_on_commit_callbacks):
     article = ArticleFactory()
     etag = client.get(article.get_absolute_url())["ETag"]
     article.title = "Changed"
