@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, get_token
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -148,7 +149,15 @@ class PageCacheMiddleware:
         if query and not _PAGE_QUERY.fullmatch(query):
             return False
         ignored = {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_IGNORED_COOKIES}
-        return all(name in ignored for name in request.COOKIES)
+        if not all(name in ignored for name in request.COOKIES):
+            return False
+        # Only pages that may be stored are looked up (not the admin, not a POST target):
+        # matching the URL costs microseconds, a cache lookup a round trip.
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return False
+        return match.namespace in settings.PAGE_CACHE_NAMESPACES
 
     def _is_storable(self, request, response) -> bool:
         match = getattr(request, "resolver_match", None)
