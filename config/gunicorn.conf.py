@@ -47,3 +47,17 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Behind a proxy on another address, list it so X-Forwarded-Proto is believed.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "broadsheet"
+
+
+def when_ready(server):
+    """Warn when several workers would each keep a cache of their own."""
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if workers > 1 and settings.PAGE_CACHE and "LocMemCache" in backend:
+        server.log.warning(
+            "CACHE_URL is a per-process cache: each of the %s workers caches pages on its "
+            "own and only sees its own invalidations. Use Redis (CACHE_URL=redis://...) "
+            "or PAGE_CACHE=false.",
+            workers,
+        )

@@ -431,3 +431,48 @@ def test_article_page_costs_the_same_queries_whatever_the_number_of_links(client
         client.get(article.get_absolute_url())
 
     assert len(few) == len(many)
+
+
+def test_feed_answers_304_to_its_etag_and_to_if_modified_since(test_pages, client):
+    ArticleFactory(title="In the feed")
+    first = client.get("/pagecache-test/feed/")
+    assert "In the feed" in first.text
+    assert first["Last-Modified"]
+
+    by_etag = client.get("/pagecache-test/feed/", headers={"if-none-match": first["ETag"]})
+    by_date = client.get(
+        "/pagecache-test/feed/", headers={"if-modified-since": first["Last-Modified"]}
+    )
+
+    assert by_etag.status_code == 304
+    assert by_date.status_code == 304
+
+
+def test_uncached_feed_answers_304_too(test_pages, client):
+    test_pages.PAGE_CACHE = False
+    ArticleFactory()
+    first = client.get("/pagecache-test/feed/")
+
+    again = client.get("/pagecache-test/feed/", headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+
+
+def test_head_request_is_answered_from_cache_without_a_body(page_cache, client):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+
+    response = client.head(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response[HEADER] == "hit"
+    assert response.content == b""
+
+
+def test_a_page_that_sets_its_own_cookie_is_never_stored(test_pages, client):
+    Client().get("/pagecache-test/personal/")
+
+    response = Client().get("/pagecache-test/personal/")
+
+    assert response[HEADER] == "bypass"
+    assert response.cookies["seen"].value == "1"
