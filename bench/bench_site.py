@@ -507,6 +507,7 @@ def run_config(name: str, base_env: dict, workdir: Path) -> dict | None:
     if name == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
         env["CACHE_URL"] = "locmemcache://"
+        env["PAGE_CACHE"] = "true"  # per worker: fine for a bench that changes no page
         label = "SQLite, local-memory cache per worker"
     else:
         if not (prepare_postgres(PG_URL) and prepare_redis(REDIS_URL)):

@@ -192,8 +192,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     )
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="broadsheet"))
 
-# Whole-page cache of reader pages for anonymous readers (core/pagecache.py).
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# Whole-page cache of reader pages for anonymous readers (core/pagecache.py). On by
+# default only with a cache all processes share: with a per-process one, a worker would
+# never see the invalidations made in another.
+PAGE_CACHE = env.bool("PAGE_CACHE", default="LocMemCache" not in CACHES["default"]["BACKEND"])
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 # URL namespaces whose GET pages may be stored.
 PAGE_CACHE_NAMESPACES = env.list("PAGE_CACHE_NAMESPACES", default=["blog"])
