@@ -30,16 +30,13 @@ class CommentAdmin(admin.ModelAdmin):
         # Comments come in through the article page, where the moderation policy runs.
         return False
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         pending_first = Case(
             When(status=Comment.Status.PENDING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return super().get_queryset(request).annotate(pending_first=pending_first)
-
-    def get_ordering(self, request):
-        return ("pending_first", "-created_at", "-pk")
+        return (pending_first.asc(), "-created_at", "-pk")
 
     @admin.display(description="comment")
     def excerpt(self, comment):

@@ -44,3 +44,9 @@ def _no_flood_limit(settings):
 def other_client():
     """Another reader's browser."""
     return Client()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Users made here never log in with a password: hashing it slowly buys nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
