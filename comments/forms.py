@@ -20,7 +20,7 @@ COMMENT_TOO_LONG = f"Your comment is too long: at most {BODY_MAX_LENGTH:,} chara
 NAME_TOO_LONG = f"Your name is too long: at most {AUTHOR_NAME_MAX_LENGTH} characters."
 EMAIL_TOO_LONG = f"Your email address is too long: at most {AUTHOR_EMAIL_MAX_LENGTH} characters."
 URL_TOO_LONG = f"Your website address is too long: at most {AUTHOR_URL_MAX_LENGTH} characters."
-HONEYPOT_FILLED = "Leave this field empty: it is a trap for spam robots."
+HONEYPOT_FILLED = "Your comment could not be sent as it was. Please send it again."
 PARENT_INVALID = "The comment you are replying to is no longer available."
 
 CONSENT_FIELD = "wp-comment-cookies-consent"
@@ -94,10 +94,13 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(URL_TOO_LONG, code="max_length")
         return url
 
-    def clean_url_confirm(self):
-        if self.cleaned_data["url_confirm"]:
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("url_confirm"):
+            # Said at the top of the form: the trap itself is hidden, and a spam robot
+            # learns nothing about which field gave it away.
             raise forms.ValidationError(HONEYPOT_FILLED, code="honeypot")
-        return ""
+        return cleaned
 
     def clean_comment_parent(self):
         return self.cleaned_data["comment_parent"] or None

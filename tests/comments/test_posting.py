@@ -183,7 +183,11 @@ def test_honeypot_filled_is_refused_and_nothing_stored(client, article, post_url
     response = post(client, post_url(article), {**valid_data, forms.HONEYPOT_FIELD: "spam"})
 
     assert response.status_code == 400
-    assert forms.HONEYPOT_FILLED in response.content.decode()
+    assert response.context["comment_form"].non_field_errors() == [forms.HONEYPOT_FILLED]
+    page = response.content.decode()
+    assert forms.HONEYPOT_FILLED in page
+    assert "A thoughtful remark about logistics." in page
+    assert 'value="spam"' not in page  # the trap comes back empty
     assert not Comment.objects.exists()
 
 
