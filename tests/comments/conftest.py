@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from comments.models import DiscussionSettings
 from tests.factories.blog import ArticleFactory
@@ -18,8 +19,6 @@ def discussion(db):
 
 @pytest.fixture
 def post_url():
-    from django.urls import reverse
-
     return lambda article: reverse("comments:post", args=[article.pk])
 
 

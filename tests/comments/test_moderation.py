@@ -330,6 +330,17 @@ def test_closed_article_shows_no_form_and_refuses_posts(client, article, post_ur
     assert not Comment.objects.exists()
 
 
+def test_comment_sent_to_a_closed_article_is_given_back(client, article, post_url, valid_data):
+    ArticleDiscussionFactory(article=article, closed=True)
+
+    response = client.post(post_url(article), valid_data)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Comments are closed." in page
+    assert "A thoughtful remark about logistics." in page
+
+
 def test_closed_article_still_shows_its_approved_comments(client, article):
     CommentFactory(article=article, approved=True, body="Said before closing")
     ArticleDiscussionFactory(article=article, closed=True)
