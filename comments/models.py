@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,8 +87,21 @@ class DiscussionSettings(models.Model):
         return "Discussion settings"
 
     @classmethod
-    def load(cls) -> "DiscussionSettings":
-        row, _ = cls.objects.get_or_create(pk=1)
+    def load(cls, *, article: Article | None = None) -> "DiscussionSettings":
+        """The settings row; given `article`, with its open/closed switch in the same query.
+
+        The article page and the submit service need both: one query instead of two.
+        """
+        rows = cls.objects.filter(pk=1)
+        if article is not None:
+            switch = ArticleDiscussion.objects.filter(article=article).values("is_open")[:1]
+            rows = rows.annotate(article_switch=Subquery(switch))
+        row = rows.first()
+        if row is None:  # the first use on a new site
+            cls.objects.get_or_create(pk=1)
+            return cls.load(article=article)
+        if article is not None:
+            row._switch = (article.pk, row.article_switch)
         return row
 
     @staticmethod
@@ -102,6 +115,25 @@ class DiscussionSettings(models.Model):
     @property
     def disallowed_words(self) -> list[str]:
         return self._words(self.disallowed_keys)
+
+    def comments_open(self, article: Article) -> bool:
+        """Whether `article` takes comments now: live, its switch open, not auto-closed."""
+        if not article.is_live:
+            return False
+        loaded_for, switch = getattr(self, "_switch", (None, None))
+        if loaded_for != article.pk:
+            switch = (
+                ArticleDiscussion.objects.filter(article=article)
+                .values_list("is_open", flat=True)
+                .first()
+            )
+        if switch is False:  # an article without a row is open
+            return False
+        if self.is_auto_close_on:
+            cutoff = timezone.now() - timedelta(days=self.close_after_days)
+            if article.published_at < cutoff:
+                return False
+        return True
 
     def effective_depth(self) -> int:
         """How many levels a thread may have: 1 when threading is off."""
@@ -127,20 +159,6 @@ class ArticleDiscussion(models.Model):
 
     def __str__(self):
         return f"Comments {'open' if self.is_open else 'closed'}: {self.article}"
-
-
-def comments_open(article: Article, discussion: DiscussionSettings) -> bool:
-    """Whether `article` takes comments now (one query for its switch)."""
-    if not article.is_live:
-        return False
-    switch = ArticleDiscussion.objects.filter(article=article).values_list("is_open", flat=True)
-    if not next(iter(switch), True):
-        return False
-    if discussion.is_auto_close_on:
-        cutoff = timezone.now() - timedelta(days=discussion.close_after_days)
-        if article.published_at < cutoff:
-            return False
-    return True
 
 
 class CommentQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 """The article page's comment section: `{% load comments_tags %}{% comment_section article %}`.
 
-Three queries whatever the number of comments: the discussion settings, the article's
+Two queries whatever the number of comments: the discussion settings with the article's
 open/closed switch, and the thread itself (built in Python; each comment's HTML was
 cleaned when it was saved).
 """
@@ -9,7 +9,7 @@ from django import template
 
 from comments import cookies
 from comments.forms import CONSENT_FIELD, CommentForm
-from comments.models import Comment, DiscussionSettings, comments_open
+from comments.models import Comment, DiscussionSettings
 from comments.threads import build_thread
 
 register = template.Library()
@@ -18,12 +18,12 @@ register = template.Library()
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, article):
     request = context["request"]
-    discussion = DiscussionSettings.load()
+    discussion = DiscussionSettings.load(article=article)
     own_ids = cookies.pending_ids(request)
     comments = list(Comment.objects.for_thread(article, own_ids=own_ids))
     thread = build_thread(comments, max_depth=discussion.effective_depth())
     approved = {comment.pk: comment for comment in comments if comment.is_approved}
-    is_open = comments_open(article, discussion)
+    is_open = discussion.comments_open(article)
 
     form = context.get("comment_form")
     if form is None:
