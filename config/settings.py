@@ -202,9 +202,12 @@ PAGE_CACHE = env.bool("PAGE_CACHE", default="LocMemCache" not in CACHES["default
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 # URL namespaces whose GET pages may be stored.
 PAGE_CACHE_NAMESPACES = env.list("PAGE_CACHE_NAMESPACES", default=["blog"])
-# Cookies that say nothing about the reader (e.g. an analytics id): they do not turn
-# the cache off for the request that carries them. The CSRF cookie never does.
-PAGE_CACHE_IGNORED_COOKIES = env.list("PAGE_CACHE_IGNORED_COOKIES", default=[])
+# Cookies that change nothing on a page (e.g. an analytics id; the comment form's proof
+# token, read only when posting): they do not turn the cache off for the request that
+# carries them. The CSRF cookie never does.
+PAGE_CACHE_IGNORED_COOKIES = env.list(
+    "PAGE_CACHE_IGNORED_COOKIES", default=["comment_author_token"]
+)
 
 # Whitenoise right after the security middleware (static files skip everything else);
 # the page cache before sessions and CSRF, so that a hit touches neither; the 503 page

@@ -149,7 +149,8 @@ class PageCacheMiddleware:
         if query and not _PAGE_QUERY.fullmatch(query):
             return False
         ignored = {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_IGNORED_COOKIES}
-        if not all(name in ignored for name in request.COOKIES):
+        # An emptied cookie (what a deleted one can linger as) says nothing either.
+        if not all(name in ignored or not value for name, value in request.COOKIES.items()):
             return False
         # Only pages that may be stored are looked up (not the admin, not a POST target):
         # matching the URL costs microseconds, a cache lookup a round trip.
