@@ -40,7 +40,7 @@ from core.caching import VERSION_KEY, ensure_site_version, is_current
 
 HEADER = "X-Page-Cache"  # hit, miss (rendered and stored) or bypass (rendered only)
 PAGE_KEY_PREFIX = "pagecache:page:"
-_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+_TOKEN = re.compile(rb'="([A-Za-z0-9]{64})"')
 _PAGE_QUERY = re.compile(r"page=[0-9]{1,6}")
 _CSRF, _NONCE = 1, 2
 _UNSTORED_HEADERS = {"content-length", "etag", "last-modified", HEADER.lower()}
@@ -64,26 +64,32 @@ class PageEntry(NamedTuple):
 
 
 def split_page(content: bytes, csrf_secret: str | None, nonce: str | None) -> list:
-    """`content` cut around each CSRF token of `csrf_secret` and each `nonce`."""
-    patterns = [_TOKEN.pattern] if csrf_secret else []
-    if nonce:
-        patterns.append(re.escape(nonce.encode()))
-    if not patterns:
-        return [content]
+    """`content` cut around each CSRF token of `csrf_secret` and each `nonce`.
+
+    Tokens are found where templates put them, in double-quoted attribute values
+    (`{% csrf_token %}`'s `value="…"`, a `<meta content="…">`): a pattern that starts
+    with a literal is scanned for fast, which matters on a page with 200 comments.
+    """
     parts: list = []
     start = 0
-    for match in re.finditer(b"|".join(patterns), content):
-        found = match.group()
-        if nonce and found == nonce.encode():
-            marker = _NONCE
-        elif csrf_secret and _unmask_cipher_token(found.decode()) == csrf_secret:
-            marker = _CSRF
-        else:
-            continue  # 64 letters and digits that are not this request's token
-        parts.extend((content[start : match.start()], marker))
-        start = match.end()
+    if csrf_secret:
+        for match in _TOKEN.finditer(content):
+            if _unmask_cipher_token(match.group(1).decode()) != csrf_secret:
+                continue  # 64 letters and digits that are not this request's token
+            parts.extend((content[start : match.start(1)], _CSRF))
+            start = match.end(1)
     parts.append(content[start:])
-    return parts
+    if not nonce:
+        return parts
+    with_nonces: list = []
+    for part in parts:
+        if isinstance(part, bytes):
+            for piece in part.split(nonce.encode()):
+                with_nonces.extend((piece, _NONCE))
+            with_nonces.pop()
+        else:
+            with_nonces.append(part)
+    return with_nonces
 
 
 def _digest(parts: list) -> str:
