@@ -319,6 +319,7 @@ def post_scenarios(server: Server, article_url: str) -> list[dict]:
 
 WRK_SCRIPT = """
 local method, path, body = %(method)s, %(path)s, %(body)s
+local run = %(run)s  -- unique per wrk run: a warm-up's posts are not repeated
 local headers = %(headers)s
 local counter = 0
 local threads = {}
@@ -330,7 +331,7 @@ request = function()
   counter = counter + 1
   local b = nil
   if body ~= nil then
-    b = string.gsub(body, "{n}", string.format("%%dx%%dx%%d", id or 0, counter, math.random(1e9)))
+    b = string.gsub(body, "{n}", string.format("%%sx%%dx%%d", run, id or 0, counter))
   end
   return wrk.format(method, path, headers, b)
 end
@@ -359,6 +360,7 @@ def drive_wrk(server: Server, scenario: dict, seconds: float) -> dict:
         "path": _lua(scenario["path"]),
         "body": _lua(scenario.get("body")),
         "headers": _lua(scenario.get("headers", {})),
+        "run": _lua(str(time.time_ns())),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)

@@ -183,6 +183,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
+# SQLite under several gunicorn workers: write transactions take the lock when they
+# begin (instead of failing with "database is locked" when a reader upgrades), wait up
+# to 20 s for it, and readers do not block the writer (WAL).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+
 # A Redis cache that fails soft: while Redis is down the site serves from the database
 # (core/cache.py). Short timeouts, so an unreachable server costs little.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
