@@ -143,3 +143,41 @@ def test_cached_pages_are_still_served_while_the_database_is_down(page_cache, cl
 
     assert response.status_code == 200
     assert "Served from cache" in response.text
+
+
+def test_unreachable_postgresql_gives_the_503_page_in_a_real_process():
+    """The whole stack, in its own process, pointed at a PostgreSQL port nobody listens on."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "response = Client().get('/')\n"
+        "print(response.status_code, response['Retry-After'])\n"
+        "print(response.content.decode())\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{_closed_port()}/broadsheet",
+        "ALLOWED_HOSTS": "testserver",
+        "PAGE_CACHE": "false",
+        "LOG_LEVEL": "CRITICAL",
+    }
+    result = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    status_line, page = result.stdout.split("\n", 1)
+    assert status_line == "503 30"
+    assert "Temporarily unavailable" in page
+    assert "Traceback" not in result.stdout + result.stderr
