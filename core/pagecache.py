@@ -24,6 +24,7 @@ would pair an old body with a new nonce.
 
 import hashlib
 import hmac
+import logging
 import re
 from typing import NamedTuple
 
@@ -38,9 +39,12 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from core.caching import VERSION_KEY, ensure_site_version, is_current
 
+logger = logging.getLogger("core.pagecache")
+
 HEADER = "X-Page-Cache"  # hit, miss (rendered and stored) or bypass (rendered only)
 PAGE_KEY_PREFIX = "pagecache:page:"
 _TOKEN = re.compile(rb'="([A-Za-z0-9]{64})"')
+_ANY_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _PAGE_QUERY = re.compile(r"page=[0-9]{1,6}")
 _CSRF, _NONCE = 1, 2
 _UNSTORED_HEADERS = {"content-length", "etag", "last-modified", HEADER.lower()}
@@ -92,6 +96,23 @@ def split_page(content: bytes, csrf_secret: str | None, nonce: str | None) -> li
     return with_nonces
 
 
+def holds_token_of(parts: list, csrf_secret: str | None) -> bool:
+    """Whether a token of `csrf_secret` is left anywhere in the page's bytes.
+
+    The slow, thorough scan, run only before storing: a token written where `split_page`
+    does not look (a single-quoted attribute, a JSON string) would otherwise be served
+    to every reader, handing out the secret of the reader whose visit filled the cache.
+    """
+    if not csrf_secret:
+        return False
+    return any(
+        _unmask_cipher_token(match.group().decode()) == csrf_secret
+        for part in parts
+        if isinstance(part, bytes)
+        for match in _ANY_TOKEN.finditer(part)
+    )
+
+
 def _digest(parts: list) -> str:
     hasher = hashlib.sha256()
     for part in parts:
@@ -140,6 +161,9 @@ class PageCacheMiddleware:
             return self._finish_uncached(request, response)
         version = ensure_site_version(stored_version)
         entry = self._make_entry(request, response, version)
+        if holds_token_of(entry.parts, request.META.get("CSRF_COOKIE")):
+            logger.warning("Not caching %s: it holds a CSRF token outside an attribute.", key)
+            return self._finish_uncached(request, response)
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         response[HEADER] = "miss"
         return self._with_validators(request, response, entry)

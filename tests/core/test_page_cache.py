@@ -476,3 +476,11 @@ def test_a_page_that_sets_its_own_cookie_is_never_stored(test_pages, client):
 
     assert response[HEADER] == "bypass"
     assert response.cookies["seen"].value == "1"
+
+
+def test_page_with_a_token_outside_an_attribute_is_never_stored(test_pages):
+    """Else every reader would get the token (so the secret) of whoever filled the cache."""
+    first = Client().get("/pagecache-test/stray-token/")
+    second = Client().get("/pagecache-test/stray-token/")
+
+    assert first[HEADER] == second[HEADER] == "bypass"

@@ -12,6 +12,9 @@ FORM_PAGE = engines["django"].from_string(
     '<form method="post" action="/pagecache-test/form/">{% csrf_token %}'
     '<input name="text"></form><p>Form page</p>'
 )
+STRAY_TOKEN_PAGE = engines["django"].from_string(
+    '<script type=\'application/json\'>{"token": "{{ csrf_token }}"}</script>'
+)
 NONCE_PAGE = engines["django"].from_string(
     '<script nonce="{{ nonce }}">let x = 1;</script><p>Nonce page</p>'
 )
@@ -25,6 +28,10 @@ def form_page(request):
 
 def nonce_page(request):
     return HttpResponse(NONCE_PAGE.render({"nonce": get_nonce(request)}, request))
+
+
+def stray_token_page(request):
+    return HttpResponse(STRAY_TOKEN_PAGE.render({}, request))
 
 
 def personal_page(request):
@@ -58,6 +65,7 @@ test_patterns = (
         path("form/", form_page, name="form"),
         path("nonce/", nonce_page, name="nonce"),
         path("personal/", personal_page, name="personal"),
+        path("stray-token/", stray_token_page, name="stray-token"),
         path("feed/", LatestFeed(), name="feed"),
     ],
     "pagecache-test",
