@@ -651,8 +651,10 @@ def main() -> int:
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
         "BENCH_LOG": str(workdir / "gunicorn.log"),
-        # Measure the work of a post, not the abuse limits in front of it.
+        # Every post comes from 127.0.0.1: flood control off, and the sign-up limit so
+        # high that it still counts each post (its one cache round trip) but never refuses.
         "COMMENT_FLOOD_SECONDS": "0",
+        "NEWSLETTER_SIGNUP_RATE": "1000000000",
     }
     run(
         [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"],
