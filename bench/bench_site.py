@@ -455,7 +455,8 @@ def drive_python(server: Server, scenario: dict, seconds: float) -> dict:
     }
 
 
-DRIVER = drive_wrk if shutil.which("wrk") and os.environ.get("BENCH_DRIVER") != "python" else drive_python
+_USE_WRK = shutil.which("wrk") and os.environ.get("BENCH_DRIVER") != "python"
+DRIVER = drive_wrk if _USE_WRK else drive_python
 
 
 def measure(server: Server, scenario: dict) -> dict:
