@@ -627,6 +627,9 @@ def main() -> int:
         f"{CONNECTIONS} connections, {SECONDS:g} s per scenario, {WORKERS} gunicorn workers",
         flush=True,
     )
+    load_before = round(os.getloadavg()[0], 2)
+    if load_before > (os.cpu_count() or 1) / 2:
+        print(f"note: load average {load_before} before the run; figures will be noisy")
     workdir = Path(tempfile.mkdtemp(prefix="broadsheet-bench-"))
     # SQLite in memory when the machine has /dev/shm: the app's work, not the disk's.
     shm = Path("/dev/shm")  # noqa: S108 (a private folder made inside it by mkdtemp)
@@ -687,6 +690,10 @@ def main() -> int:
                     "cpus": os.cpu_count(),
                     "python": platform.python_version(),
                     "platform": platform.platform(),
+                    # Other work on the machine skews every figure: the 1-minute load
+                    # average before and after the run says how much there was.
+                    "load_before": load_before,
+                    "load_after": round(os.getloadavg()[0], 2),
                 },
                 "driver": "wrk" if DRIVER is drive_wrk else "python",
                 "connections": CONNECTIONS,
