@@ -540,7 +540,7 @@ def run_config(name: str, base_env: dict, memdir: Path) -> dict | None:
         status, _, _ = get(server.url(site["article_url"]))
         assert status == 200, f"the seed article answered {status}"
         scenarios = [
-            {"name": "ceiling", "path": CEILING_PATH},
+            {"name": "ceiling", "path": CEILING_PATH, "headers": BROWSER},
             *basic_scenarios(site["article_url"]),
             *optional_scenarios(server, site["article_url"]),
             *post_scenarios(server, site["article_url"]),
@@ -571,12 +571,16 @@ def run_config(name: str, base_env: dict, memdir: Path) -> dict | None:
     }
 
 
+# Every browser sends it; cached pages are kept gzipped and sent as they are.
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
+
+
 def basic_scenarios(article_url: str) -> list[dict]:
-    uncached = {"Cookie": NO_CACHE_COOKIE}
+    uncached = {**BROWSER, "Cookie": NO_CACHE_COOKIE}
     return [
-        {"name": "article-cached", "path": article_url},
+        {"name": "article-cached", "path": article_url, "headers": BROWSER},
         {"name": "article-uncached", "path": article_url, "headers": uncached},
-        {"name": "home-cached", "path": "/"},
+        {"name": "home-cached", "path": "/", "headers": BROWSER},
         {"name": "home-uncached", "path": "/", "headers": uncached},
     ]
 
@@ -589,7 +593,7 @@ def optional_scenarios(server: Server, article_url: str) -> list[dict]:
     for name, path in [("archive", f"/{year}/{month}/"), ("search", "/?s=defence")]:
         status, _, page = get(server.url(path))
         if status == 200 and _without_tokens(page) != home:
-            found.append({"name": name, "path": path})
+            found.append({"name": name, "path": path, "headers": BROWSER})
     return found
 
 

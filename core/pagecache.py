@@ -34,9 +34,10 @@ from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, get_token
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from core import gzipparts
 from core.caching import VERSION_KEY, ensure_site_version, is_current
 
 logger = logging.getLogger("core.pagecache")
@@ -47,6 +48,7 @@ _TOKEN = re.compile(rb'="([A-Za-z0-9]{64})"')
 _ANY_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _PAGE_QUERY = re.compile(r"page=[0-9]{1,6}")
 _CSRF, _NONCE = 1, 2
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads the header
 _UNSTORED_HEADERS = {"content-length", "etag", "last-modified", HEADER.lower()}
 
 
@@ -55,16 +57,18 @@ class PageEntry(NamedTuple):
     modified_at: float  # when that version began: the page's Last-Modified
     status: int
     headers: list[tuple[str, str]]
-    parts: list  # bytes, with _CSRF / _NONCE markers where per-request values go
+    # The page, gzipped at store time in stretches (core/gzipparts.py), with _CSRF and
+    # _NONCE markers where the per-response values go.
+    stretches: list
     digest: str  # of the page with the markers in place: the ETag's basis
 
     @property
     def has_csrf(self) -> bool:
-        return _CSRF in self.parts
+        return _CSRF in self.stretches
 
     @property
     def has_nonce(self) -> bool:
-        return _NONCE in self.parts
+        return _NONCE in self.stretches
 
 
 def split_page(content: bytes, csrf_secret: str | None, nonce: str | None) -> list:
@@ -160,12 +164,13 @@ class PageCacheMiddleware:
         if not self._is_storable(request, response):
             return self._finish_uncached(request, response)
         version = ensure_site_version(stored_version)
-        entry = self._make_entry(request, response, version)
-        if holds_token_of(entry.parts, request.META.get("CSRF_COOKIE")):
+        entry, parts = self._make_entry(request, response, version)
+        if holds_token_of(parts, request.META.get("CSRF_COOKIE")):
             logger.warning("Not caching %s: it holds a CSRF token outside an attribute.", key)
             return self._finish_uncached(request, response)
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
         response[HEADER] = "miss"
+        patch_vary_headers(response, ("Accept-Encoding",))
         return self._with_validators(request, response, entry)
 
     # -- deciding --------------------------------------------------------------------
@@ -205,7 +210,7 @@ class PageCacheMiddleware:
 
     # -- storing and serving ---------------------------------------------------------
 
-    def _make_entry(self, request, response, version) -> PageEntry:
+    def _make_entry(self, request, response, version) -> tuple[PageEntry, list]:
         parts = split_page(response.content, request.META.get("CSRF_COOKIE"), _nonce_used(request))
         headers = [
             (name, value)
@@ -217,9 +222,9 @@ class PageCacheMiddleware:
             modified_at=version["at"],
             status=response.status_code,
             headers=headers,
-            parts=parts,
+            stretches=gzipparts.compress(parts),
             digest=_digest(parts),
-        )
+        ), parts
 
     def _serve(self, request, entry: PageEntry):
         if entry.has_csrf:
@@ -228,22 +233,27 @@ class PageCacheMiddleware:
         response = HttpResponse(status=entry.status)
         for name, value in entry.headers:
             response[name] = value
+        patch_vary_headers(response, ("Accept-Encoding",))
+        gzipped = bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
         if request.method == "GET":
-            response.content = b"".join(self._fill(request, entry.parts))
+            values = self._values(request, entry.stretches)
+            join = gzipparts.gzip_join if gzipped else gzipparts.plain_join
+            response.content = join(entry.stretches, values)
+            response["Content-Length"] = str(len(response.content))
         response[HEADER] = "hit"
         response = self._with_validators(request, response, entry)
         if entry.has_csrf:
             self.csrf.process_response(request, response)
         return response
 
-    def _fill(self, request, parts):
-        for part in parts:
-            if part == _CSRF:
+    def _values(self, request, stretches):
+        for item in stretches:
+            if item == _CSRF:
                 yield get_token(request).encode()
-            elif part == _NONCE:
+            elif item == _NONCE:
                 yield str(get_nonce(request)).encode()
-            else:
-                yield part
 
     # -- conditional GET -------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Anonymous reader pages come from the shared cache, yet forms, privacy and freshness hold."""
 
+import gzip
 import re
 from datetime import timedelta
 
@@ -484,3 +485,30 @@ def test_page_with_a_token_outside_an_attribute_is_never_stored(test_pages):
     second = Client().get("/pagecache-test/stray-token/")
 
     assert first[HEADER] == second[HEADER] == "bypass"
+
+
+def test_cached_page_is_sent_gzipped_to_a_browser_that_accepts_it(page_cache, client):
+    article = ArticleFactory(title="Compressed once")
+    plain = client.get(article.get_absolute_url())
+
+    zipped = client.get(article.get_absolute_url(), headers={"accept-encoding": "gzip, br"})
+
+    assert zipped[HEADER] == "hit"
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content)
+    unzipped = gzip.decompress(zipped.content).decode()
+    assert TOKEN_FIELD.sub("", unzipped) == TOKEN_FIELD.sub("", plain.text)  # masks differ
+    assert "Compressed once" in unzipped
+    assert zipped["ETag"] == plain["ETag"]
+
+
+def test_gzipped_cached_form_still_passes_csrf(test_pages):
+    Client().get(FORM_URL)
+    reader = Client(enforce_csrf_checks=True)
+
+    page = reader.get(FORM_URL, headers={"accept-encoding": "gzip"})
+    assert page["Content-Encoding"] == "gzip"
+    token = TOKEN_FIELD.search(gzip.decompress(page.content).decode()).group(1)
+
+    assert reader.post(FORM_URL, {"csrfmiddlewaretoken": token, "text": "z"}).text == "got z"
