@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -512,3 +513,17 @@ def test_gzipped_cached_form_still_passes_csrf(test_pages):
     token = TOKEN_FIELD.search(gzip.decompress(page.content).decode()).group(1)
 
     assert reader.post(FORM_URL, {"csrfmiddlewaretoken": token, "text": "z"}).text == "got z"
+
+
+def test_masked_tokens_are_valid_for_their_secret_and_all_different():
+    from django.middleware.csrf import _check_token_format, _get_new_csrf_string
+
+    from core.pagecache import mask_token
+
+    secret = _get_new_csrf_string()
+    tokens = {mask_token(secret) for _ in range(200)}
+
+    assert len(tokens) == 200
+    for token in tokens:
+        _check_token_format(token)  # raises if not 64 characters of the alphabet
+        assert _unmask_cipher_token(token) == secret
