@@ -23,9 +23,9 @@ explains how to read it.
 
 Environment: BENCH_SECONDS (per scenario, default 4), BENCH_CONNECTIONS (default 16),
 BENCH_DATABASE_URL (PostgreSQL database the bench may drop and re-create, default
-postgres://postgres@127.0.0.1:5432/bench_site), BENCH_CACHE_URL (a Redis database the
-bench may flush, default redis://127.0.0.1:6379/15), BENCH_CONFIGS (default
-"sqlite,postgres").
+postgres://postgres@127.0.0.1:5432/bench_site), BENCH_CACHE_URL (Redis; the bench
+uses keys of its own prefix there and deletes them afterwards, default
+redis://127.0.0.1:6379/15), BENCH_CONFIGS (default "sqlite,postgres").
 """
 
 import html.parser
@@ -493,15 +493,31 @@ def prepare_postgres(url: str) -> bool:
     return True
 
 
+# The bench's cache keys start with this (a prefix per phase, see run_config): nothing
+# else in that Redis database is read, flushed or deleted.
+KEY_PREFIX = f"broadsheet-bench-{os.getpid()}"
+
+
 def prepare_redis(url: str) -> bool:
     import redis
 
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
         print(f"  Redis unavailable ({error}); skipped.")
         return False
     return True
+
+
+def forget_redis_keys(url: str) -> None:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        for key in client.scan_iter(match=f"{KEY_PREFIX}-*", count=1000):
+            client.delete(key)
+    except redis.RedisError:
+        pass
 
 
 def run_config(name: str, base_env: dict, memdir: Path) -> dict | None:
@@ -524,8 +540,10 @@ def run_config(name: str, base_env: dict, memdir: Path) -> dict | None:
         out = run([PYTHON, __file__, "--seed", str(total)], env, capture_output=True, text=True)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    # Memory with a small site first, then the same pages with 1,000 articles.
+    # Memory with a small site first, then the same pages with 1,000 articles. The seed
+    # step writes in bulk (no signals, no version bump), so each phase gets fresh keys.
     small = seed_to(SMALL_SITE_ARTICLES)
+    env["CACHE_KEY_PREFIX"] = f"{KEY_PREFIX}-{name}-small"
     env["GUNICORN_BIND"] = f"127.0.0.1:{free_port()}"
     with Server(env) as server:
         for scenario in basic_scenarios(small["article_url"]):
@@ -534,6 +552,7 @@ def run_config(name: str, base_env: dict, memdir: Path) -> dict | None:
 
     site = seed_to(OTHER_ARTICLES + 1)
     print(f"  {site['articles']} articles, {site['comments']} comments on the seed article")
+    env["CACHE_KEY_PREFIX"] = f"{KEY_PREFIX}-{name}-large"
     env["GUNICORN_BIND"] = f"127.0.0.1:{free_port()}"
     results = {}
     with Server(env) as server:
@@ -677,6 +696,8 @@ def main() -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(memdir, ignore_errors=True)
+        if "postgres" in configs or any(c.strip() == "postgres" for c in CONFIGS):
+            forget_redis_keys(REDIS_URL)
 
     print("\n== targets")
     for name, config in configs.items():
