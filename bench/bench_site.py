@@ -566,6 +566,11 @@ def run_config(name: str, base_env: dict, memdir: Path) -> dict | None:
         ]
         for scenario in scenarios:
             results[scenario["name"]] = measure(server, scenario)
+        # The ceiling again at the end: other work on the machine comes and goes, and a
+        # ceiling measured in a bad moment would flatter every ratio. The better run counts.
+        again = measure(server, {**scenarios[0], "name": "ceiling (again)"})
+        if again["rps"] > results["ceiling"]["rps"]:
+            results["ceiling"] = again
         rss_large = server.peak_rss_mb()
 
     ceiling = results["ceiling"]
