@@ -77,7 +77,7 @@ def _guarded(fallback):
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
-            breaker = _breaker_for(self._location_label)
+            breaker = self._breaker
             if breaker.is_open():
                 return fallback(*args, **kwargs)
             try:
@@ -124,6 +124,8 @@ class ResilientRedisCache(RedisCache):
         self._class = _ReusingClient
         # For the log: the servers without any password in their URL.
         self._location_label = ",".join(re.sub(r"//[^@/]*@", "//", s) for s in self._servers)
+        # Shared by every thread's instance of this cache in the process.
+        self._breaker = _breaker_for(self._location_label)
 
     @_guarded(lambda *a, **k: False)
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
