@@ -6,7 +6,8 @@ of its scripts. Serving it joins the pieces with a fresh token for *this* reader
 their own `csrftoken` cookie, set if they have none) and this response's nonce: no
 database, no template, one cache round trip (the page and the site version are read
 together with `get_many`). The forms on a cached page therefore pass CSRF with or
-without JavaScript.
+without JavaScript. The page is kept gzipped, compressed once when stored, and the
+per-response values are spliced into the gzip stream uncompressed (core/gzipparts.py).
 
 What only one reader may see (their comment awaiting moderation, the name and email
 they asked the site to remember, a message, an editor's session) lives in cookies: a
@@ -232,6 +233,7 @@ class PageCacheMiddleware:
             request.method == "GET"
             and response.status_code == 200
             and not response.streaming
+            and not response.has_header("Content-Encoding")  # stored gzipped by us only
             and match is not None
             and match.namespace in settings.PAGE_CACHE_NAMESPACES
             and all(name == settings.CSRF_COOKIE_NAME for name in response.cookies)
