@@ -1,7 +1,7 @@
 """Subscribers, and the record of what each article's newsletter sent to whom."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.db.models.functions import Lower
 
 from blog.models import Article
@@ -25,7 +25,11 @@ class SubscriberQuerySet(models.QuerySet):
         return self.filter(status=Subscriber.Status.PENDING)
 
     def with_address(self, address: str):
-        return self.filter(email__iexact=normalize_email(address))
+        # Lower() on both sides, like the unique constraint (whose index answers this),
+        # so the database's idea of case decides, as it does for uniqueness.
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower=Lower(Value(normalize_email(address)))
+        )
 
     def audience_for(self, mailing: "Mailing"):
         """Who an article's newsletter goes to: confirmed before it was published."""

@@ -1,9 +1,11 @@
+import email.policy
 import smtplib
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from blog import importers
 from blog.models import Article, SiteSettings
 from blog.services import article_save, article_unpublish
 from newsletter import services
+from newsletter.emails import ArticleEmail, PreparedEmail
 from newsletter.models import Delivery, Mailing, Subscriber
 from tests.factories.blog import ArticleFactory
 from tests.factories.newsletter import SubscriberFactory
@@ -232,3 +235,39 @@ def test_unsubscribe_link_in_newsletter_works_with_one_click(publish, mailoutbox
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_prepared_copies_say_what_an_ordinary_email_would(settings):
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "leave@example.org"
+    subscriber = SubscriberFactory(confirmed=True)
+    article = ArticleFactory(title="Türkiye and “dual-use” trade", body="Ankara exports. " * 40)
+    composed = ArticleEmail.for_article(article)
+
+    prepared = composed.to(subscriber)
+    ordinary = EmailMultiAlternatives(
+        subject=prepared.subject,
+        body=prepared.body,
+        to=prepared.to,
+        headers=prepared.extra_headers,
+    )
+    ordinary.attach_alternative(html_part(prepared), "text/html")
+
+    assert isinstance(prepared, PreparedEmail)
+    ours, theirs = prepared.message(), ordinary.message(policy=email.policy.SMTP)
+    for header in ("Subject", "From", "To", "List-Unsubscribe", "List-Unsubscribe-Post"):
+        assert str(ours[header]) == str(theirs[header])
+    assert [p.get_content().replace("\r\n", "\n") for p in ours.iter_parts()] == [
+        p.get_content() for p in theirs.iter_parts()
+    ]
+    assert ours["Message-ID"] != composed.to(subscriber).message()["Message-ID"]
+
+
+def test_address_with_non_ascii_characters_gets_an_ordinary_email(publish, mailoutbox):
+    SubscriberFactory(confirmed=True, email="jürgen@bücher.example")
+
+    publish(ArticleFactory(draft=True))
+
+    (message,) = mailoutbox
+    assert not isinstance(message, PreparedEmail)
+    assert message.to == ["jürgen@bücher.example"]
+    assert Delivery.objects.get().status == Delivery.Status.SENT
