@@ -9,6 +9,7 @@ stored can start a header of its own.
 
 import email
 import email.policy
+import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -25,6 +26,11 @@ from newsletter.models import Subscriber
 
 SUBJECT_MAX = 200
 SMTP_LINE_MAX = 998  # RFC 5322 2.1.1, without the CRLF
+# An address that may be written into a prepared message's bytes as it is: ASCII
+# dot-atoms only (RFC 5322 3.4.1). Anything else (a quoted local part, an international
+# domain, a stored value with a line break) takes the ordinary path, whose email
+# package encodes or refuses it.
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
 def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
@@ -188,7 +194,11 @@ class ArticleEmail:
         url = unsubscribe_url(subscriber)
         text = self.text.replace(self.placeholder, url)
         html = self.html.replace(self.placeholder, url)
-        if self._template is None or not subscriber.email.isascii() or escape(url) != url:
+        if (
+            self._template is None
+            or not PLAIN_ADDRESS.fullmatch(subscriber.email)
+            or escape(url) != url
+        ):
             return _message(
                 subject=self.subject, text=text, html=html, to=subscriber.email, unsubscribe=url
             )

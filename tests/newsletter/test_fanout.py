@@ -271,3 +271,16 @@ def test_address_with_non_ascii_characters_gets_an_ordinary_email(publish, mailo
     assert not isinstance(message, PreparedEmail)
     assert message.to == ["jürgen@bücher.example"]
     assert Delivery.objects.get().status == Delivery.Status.SENT
+
+
+def test_stored_address_with_a_line_break_cannot_add_a_recipient(mailoutbox):
+    # Not possible through the form; a row written some other way must not matter.
+    SubscriberFactory(confirmed=True, email="reader@example.org\r\nBcc: victim@example.org")
+    SubscriberFactory(confirmed=True, email="fine@example.org")
+    mailing = services.mailing_prepare(article=ArticleFactory())
+
+    services.mailing_send(mailing=mailing)
+
+    assert recipients(mailoutbox) == ["fine@example.org"]
+    assert "victim@example.org" not in mailoutbox[0].message().as_string()
+    assert Delivery.objects.filter(status=Delivery.Status.FAILED).count() == 1

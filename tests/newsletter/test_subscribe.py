@@ -167,6 +167,8 @@ def test_unsubscribed_address_subscribing_again_starts_a_new_consent(
         "reader@example.org\r\nBcc: victim@example.org",
         "a" * 250 + "@example.org",
         "<script>@example.org",
+        "reader\x00@example.org",
+        "reader@example.org, other@example.org",
     ],
 )
 def test_bad_address_is_refused_at_the_field_keeping_what_was_typed(client, typed, mailoutbox):
