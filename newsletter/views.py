@@ -43,9 +43,9 @@ def _subscriber_or_problem(request, token: str, load):
         return None, _link_problem(request, LINK_EXPIRED, 410)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
-    if request.method == "GET":
+    if request.method != "POST":
         form = SubscribeForm(initial={"source": request.GET.get("source", "")})
         return render(request, "newsletter/subscribe.html", {"form": form})
     form = SubscribeForm(request.POST)
@@ -68,12 +68,12 @@ def check_inbox(request):
     return render(request, "newsletter/check_inbox.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
     subscriber, problem = _subscriber_or_problem(request, token, tokens.subscriber_to_confirm)
     if problem:
         return problem
-    if request.method == "GET":
+    if request.method != "POST":
         if subscriber.status == subscriber.Status.CONFIRMED:
             return render(request, "newsletter/confirmed.html", {"already": True})
         if subscriber.status == subscriber.Status.UNSUBSCRIBED:
@@ -89,12 +89,12 @@ def confirm(request, token: str):
 # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie or CSRF token;
 # the signed token in the URL is the authority, and this is the only exempt endpoint.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
     subscriber, problem = _subscriber_or_problem(request, token, tokens.subscriber_to_unsubscribe)
     if problem:
         return problem
-    if request.method == "GET":
+    if request.method != "POST":
         is_subscribed = subscriber.status != subscriber.Status.UNSUBSCRIBED
         return render(
             request, "newsletter/unsubscribe.html", {"token": token, "is_subscribed": is_subscribed}

@@ -95,3 +95,13 @@ def test_unsubscribe_link_of_unknown_subscriber_is_not_found(client):
 
     assert response.status_code == 404
     assert LINK_UNKNOWN in response.text
+
+
+def test_head_of_unsubscribe_link_changes_nothing(client):
+    subscriber = SubscriberFactory(confirmed=True)
+
+    response = client.head(unsubscribe_path(subscriber))
+
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
