@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 # How long a sender holds the deliveries it claimed; a sender killed mid-batch leaves
 # its unsent rows to whoever runs after this has passed.
-CLAIM_SECONDS = 10 * 60
+CLAIM_SECONDS = 15 * 60
 # Subscribers read per query when recording deliveries (memory stays flat).
 AUDIENCE_CHUNK = 2000
 
@@ -167,20 +167,23 @@ def _claim(mailing: Mailing, batch_size: int) -> str | None:
     the same row; on PostgreSQL the candidates are picked with SKIP LOCKED so that
     parallel senders take different rows instead of waiting on each other.
     """
-    now = timezone.now()
     token = get_random_string(32)
-    free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    candidates = Delivery.objects.filter(free, mailing=mailing, status=Delivery.Status.QUEUED)
-    with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:batch_size])
-        if not ids:
-            return None
-        claimed = Delivery.objects.filter(free, pk__in=ids, status=Delivery.Status.QUEUED).update(
-            claimed_by=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
-        )
-    return token if claimed else None
+    while True:
+        now = timezone.now()
+        free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+        candidates = Delivery.objects.filter(free, mailing=mailing, status=Delivery.Status.QUEUED)
+        with transaction.atomic():
+            if connection.features.has_select_for_update_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True)
+            ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                return None
+            claimed = Delivery.objects.filter(
+                free, pk__in=ids, status=Delivery.Status.QUEUED
+            ).update(claimed_by=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        if claimed:
+            return token
+        # Another sender took exactly these rows between our read and our write: look again.
 
 
 def _release(token: str) -> None:
