@@ -25,6 +25,7 @@ from newsletter import tokens
 from newsletter.models import Subscriber
 
 SUBJECT_MAX = 200
+SIGNED_ID_SLOT = "0:slot"  # stands for a signed id in a URL resolved once
 SMTP_LINE_MAX = 998  # RFC 5322 2.1.1, without the CRLF
 # An address that may be written into a prepared message's bytes as it is: ASCII
 # dot-atoms only (RFC 5322 3.4.1). Anything else (a quoted local part, an international
@@ -41,9 +42,12 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def unsubscribe_url(subscriber: Subscriber) -> str:
-    token = tokens.unsubscribe_token(subscriber)
+def unsubscribe_url_for(token: str) -> str:
     return absolute(reverse("newsletter:unsubscribe", kwargs={"token": token}))
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    return unsubscribe_url_for(tokens.unsubscribe_token(subscriber))
 
 
 def confirm_url(subscriber: Subscriber) -> str:
@@ -156,6 +160,8 @@ class ArticleEmail:
             "unsubscribe_url": self.placeholder,
         }
         self.subject = f"{site.display_name}: {article.title}"
+        # Resolved once: the URL differs between subscribers only in its token.
+        self._unsubscribe_url = unsubscribe_url_for(SIGNED_ID_SLOT)
         self.text = render_to_string("emails/newsletter_article.txt", context)
         self.html = render_to_string("emails/newsletter_article.html", context)
         self._template = self._make_template()
@@ -191,7 +197,7 @@ class ArticleEmail:
         return data, to.encode(), message_id.encode()
 
     def to(self, subscriber: Subscriber) -> EmailMultiAlternatives:
-        url = unsubscribe_url(subscriber)
+        url = self._unsubscribe_url.replace(SIGNED_ID_SLOT, tokens.unsubscribe_token(subscriber))
         text = self.text.replace(self.placeholder, url)
         html = self.html.replace(self.placeholder, url)
         if (
