@@ -125,7 +125,8 @@ class Delivery(models.Model):
                 fields=["mailing", "subscriber"], name="delivery_once_per_subscriber"
             ),
         ]
-        indexes = [models.Index(fields=["mailing", "status"], name="delivery_state_idx")]
+        # In primary-key order within a state, so a claim reads only the rows it takes.
+        indexes = [models.Index(fields=["mailing", "status", "id"], name="delivery_state_idx")]
 
     def __str__(self):
         return f"{self.mailing.article} → {self.subscriber}"

@@ -160,8 +160,20 @@ class SendResult:
     failed: int = 0
 
 
-def _claim(mailing: Mailing, batch_size: int) -> str | None:
-    """Claim up to `batch_size` queued deliveries for this sender; return its claim token.
+@dataclass(frozen=True)
+class Claim:
+    token: str
+    ids: list[int]
+
+    def rows(self):
+        """The claimed rows still queued, found by primary key (no scan of the mailing)."""
+        return Delivery.objects.filter(
+            pk__in=self.ids, claimed_by=self.token, status=Delivery.Status.QUEUED
+        )
+
+
+def _claim(mailing: Mailing, batch_size: int) -> Claim | None:
+    """Claim up to `batch_size` queued deliveries for this sender.
 
     The claim is an UPDATE conditioned on the rows being free, so two senders never hold
     the same row; on PostgreSQL the candidates are picked with SKIP LOCKED so that
@@ -182,22 +194,16 @@ def _claim(mailing: Mailing, batch_size: int) -> str | None:
                 free, pk__in=ids, status=Delivery.Status.QUEUED
             ).update(claimed_by=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
         if claimed:
-            return token
+            return Claim(token=token, ids=ids)
         # Another sender took exactly these rows between our read and our write: look again.
 
 
-def _release(token: str) -> None:
-    Delivery.objects.filter(claimed_by=token, status=Delivery.Status.QUEUED).update(
-        claimed_by="", claimed_until=None
-    )
+def _release(claim: Claim) -> None:
+    claim.rows().update(claimed_by="", claimed_until=None)
 
 
-def _send_batch(article_email: ArticleEmail, token: str, result: SendResult) -> None:
-    batch = (
-        Delivery.objects.filter(claimed_by=token, status=Delivery.Status.QUEUED)
-        .select_related("subscriber")
-        .order_by("pk")
-    )
+def _send_batch(article_email: ArticleEmail, claim: Claim, result: SendResult) -> None:
+    batch = claim.rows().select_related("subscriber").order_by("pk")
     try:
         with mail.mailers.default as mailer:  # one SMTP connection for the batch
             for delivery in batch:
@@ -221,7 +227,7 @@ def _send_batch(article_email: ArticleEmail, token: str, result: SendResult) -> 
                 )
                 result.sent += 1
     finally:
-        _release(token)  # what this sender could not send is free for the next run
+        _release(claim)  # what this sender could not send is free for the next run
 
 
 @contextmanager
@@ -257,8 +263,8 @@ def mailing_send(*, mailing: Mailing, batch_size: int | None = None) -> SendResu
     article_email = ArticleEmail.for_article(mailing.article)
     result = SendResult()
     with _commits_without_waiting_for_disk():
-        while token := _claim(mailing, batch_size):
-            _send_batch(article_email, token, result)
+        while claim := _claim(mailing, batch_size):
+            _send_batch(article_email, claim, result)
     if not mailing.deliveries.filter(status=Delivery.Status.QUEUED).exists():
         Mailing.objects.filter(pk=mailing.pk, finished_at=None).update(finished_at=timezone.now())
     return result
