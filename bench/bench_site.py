@@ -173,7 +173,7 @@ def free_port() -> int:
 
 
 def run(args, env, **kwargs):
-    return subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)
+    return subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)  # noqa: S603 (our own commands)
 
 
 class Server:
@@ -183,7 +183,7 @@ class Server:
         self.process = None
 
     def __enter__(self):
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 (our own commands)
             [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py"],
             env=self.env,
             cwd=ROOT,
@@ -365,7 +365,7 @@ def drive_wrk(server: Server, scenario: dict, seconds: float) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     try:
-        output = subprocess.run(
+        output = subprocess.run(  # noqa: S603 (our own commands)
             [
                 "wrk",
                 "-t2",
