@@ -261,7 +261,11 @@ class PageCacheMiddleware:
     def _serve(self, request, entry: PageEntry):
         if entry.has_csrf:
             self.csrf.process_request(request)  # the reader's secret, from their cookie
-            get_token(request)  # or a new one, sent as a cookie, as a render would
+            if "CSRF_COOKIE" in request.META:
+                # What get_token does (renew the cookie), without masking a token unused.
+                request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+            else:
+                get_token(request)  # a new secret, sent as a cookie, as a render would
         response = HttpResponse(status=entry.status)
         for name, value in entry.headers:
             response[name] = value
