@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
+from blog import archives
 from blog.models import Article, OldSlug
 
 ARTICLES_PER_PAGE = 10
@@ -15,7 +16,49 @@ class ArticleListView(ListView):
     paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().newest_first().select_related("author")
+        return Article.objects.published().newest_first().for_listing()
+
+
+class ArchiveView(ListView):
+    """A category, tag, author or month archive: its published articles, newest first."""
+
+    template_name = "blog/archive.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+    def get_archive(self) -> archives.Archive:
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.archive = self.get_archive()
+        return self.archive.articles.newest_first().for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive=self.archive, **kwargs)
+
+
+class CategoryArchiveView(ArchiveView):
+    def get_archive(self):
+        return archives.category_archive(self.kwargs["slug"])
+
+
+class TagArchiveView(ArchiveView):
+    def get_archive(self):
+        return archives.tag_archive(self.kwargs["slug"])
+
+
+class AuthorArchiveView(ArchiveView):
+    allow_empty = False  # no page for someone who has published nothing
+
+    def get_archive(self):
+        return archives.author_archive(self.kwargs["username"])
+
+
+class MonthArchiveView(ArchiveView):
+    allow_empty = False  # as WordPress: an empty month is "not found"
+
+    def get_archive(self):
+        return archives.month_archive(self.kwargs["year"], self.kwargs["month"])
 
 
 class ArticleDetailView(DetailView):
@@ -29,7 +72,7 @@ class ArticleDetailView(DetailView):
             articles = Article.objects.all()
         else:
             articles = Article.objects.published()
-        return articles.select_related("author")
+        return articles.select_related("author").prefetch_related("categories", "tags")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -51,4 +94,5 @@ class ArticleDetailView(DetailView):
         links = self.object.related_links.select_related("target")
         context["leading_links"], context["blocks"] = self.object.blocks_with_links(links)
         context["is_preview"] = not self.object.is_live
+        context["related_articles"] = Article.objects.published().related_to(self.object)
         return context
