@@ -80,9 +80,7 @@ def test_pages_announce_the_site_feeds(client):
 
 
 @pytest.mark.parametrize("size", [1, 15])
-def test_feeds_cost_the_same_queries_whatever_their_length(
-    client, django_assert_num_queries, size
-):
+def test_feeds_cost_the_same_queries_whatever_their_length(client, django_assert_num_queries, size):
     tag = TagFactory()
     category = CategoryFactory()
     ArticleFactory.create_batch(size, tags=[tag], categories=[category], author=UserFactory())
