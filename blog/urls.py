@@ -1,11 +1,15 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
 from blog import feeds, views
+from blog.sitemaps import SITEMAPS
 
 app_name = "blog"
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("category/<slug:slug>/", views.CategoryArchiveView.as_view(), name="category"),

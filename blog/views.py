@@ -1,5 +1,8 @@
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from blog import archives
@@ -96,3 +99,15 @@ class ArticleDetailView(DetailView):
         context["is_preview"] = not self.object.is_live
         context["related_articles"] = Article.objects.published().related_to(self.object)
         return context
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers: everything but the admin, and where the sitemap is."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('blog:sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
