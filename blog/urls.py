@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("category/<slug:slug>/", views.CategoryArchiveView.as_view(), name="category"),

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from blog import archives
+from blog import archives, search
 from blog.models import Article, OldSlug
 
 ARTICLES_PER_PAGE = 10
@@ -18,8 +19,43 @@ class ArticleListView(ListView):
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
 
+    def get(self, request, *args, **kwargs):
+        # WordPress answers searches at its home address: /?s=words
+        if "s" in request.GET:
+            return SearchView.as_view()(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return Article.objects.published().newest_first().for_listing()
+
+
+class SearchView(ListView):
+    """Published articles matching ?s=words, best first, with the words marked."""
+
+    template_name = "blog/search.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        raw = self.request.GET.get("s")
+        self.query = search.parse_query(raw or "") if raw is not None else None
+        if self.query is None or self.query.error:
+            return Article.objects.none()
+        # The body is read for the snippet around the words.
+        return Article.objects.published().search(self.query.text).for_listing().defer(None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.query
+        context["query"] = query
+        if query is not None and not query.error:
+            context["results"] = search.results(context["articles"], query.words)
+            context["page_query"] = f"{urlencode({'s': query.text})}&"
+        if query is not None and not query.error and not context["results"]:
+            context["message"] = search.NO_RESULTS_MESSAGE
+        elif query is not None:
+            context["message"] = query.error
+        return context
 
 
 class ArchiveView(ListView):
