@@ -34,7 +34,6 @@ def pytest_collection_modifyitems(config, items):
     )
     for item in items:
         if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
             if not CHROMIUM.exists():
                 item.add_marker(skip)
 

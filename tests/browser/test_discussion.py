@@ -7,7 +7,7 @@ from comments.models import Comment
 from tests.browser.conftest import check_accessibility
 from tests.factories.blog import ArticleFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AWAITING = "Your comment is awaiting moderation."
 

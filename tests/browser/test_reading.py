@@ -9,7 +9,7 @@ from blog.services import article_save
 from tests.browser.conftest import DESKTOP, PHONE, check_accessibility, screenshot
 from tests.factories.blog import TagFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEE_ALSO_TITLE = (
     "Trump's new administration could bring transformative change to the U.S. and its citizens"
