@@ -33,9 +33,8 @@ def pytest_collection_modifyitems(config, items):
         reason=f"{CHROMIUM} is absent: apt-get update && apt-get install -y chromium"
     )
     for item in items:
-        if here in Path(item.fspath).parents:
-            if not CHROMIUM.exists():
-                item.add_marker(skip)
+        if not CHROMIUM.exists() and here in Path(item.fspath).parents:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="module")
