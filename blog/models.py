@@ -194,11 +194,16 @@ class ArticleQuerySet(models.QuerySet):
         left out: the reader has them already.
         """
 
-        def shared(through, column):
+        def sharing(through, column):
+            """The rows of `through` whose term `article` has too."""
             mine = through.objects.filter(article_id=article.pk).values(column)
+            return through.objects.filter(**{f"{column}__in": mine})
+
+        def shared_count(through, column):
             return Coalesce(
                 Subquery(
-                    through.objects.filter(article_id=OuterRef("pk"), **{f"{column}__in": mine})
+                    sharing(through, column)
+                    .filter(article_id=OuterRef("pk"))
                     .order_by()
                     .values("article_id")
                     .annotate(n=Count("*"))
@@ -208,16 +213,21 @@ class ArticleQuerySet(models.QuerySet):
                 Value(0),
             )
 
+        tags, categories = Article.tags.through, Article.categories.through
         see_also = RelatedLink.objects.filter(article_id=article.pk, target__isnull=False)
         return (
-            self.exclude(pk=article.pk)
+            # Only candidates sharing a term get scored, not every published article.
+            self.filter(
+                Q(pk__in=sharing(tags, "tag_id").values("article_id"))
+                | Q(pk__in=sharing(categories, "category_id").values("article_id"))
+            )
+            .exclude(pk=article.pk)
             .exclude(pk__in=see_also.values("target_id"))
             .alias(
-                shared_tags=shared(Article.tags.through, "tag_id"),
-                shared_categories=shared(Article.categories.through, "category_id"),
+                shared_tags=shared_count(tags, "tag_id"),
+                shared_categories=shared_count(categories, "category_id"),
             )
             .annotate(shared_terms=models.F("shared_tags") + models.F("shared_categories"))
-            .filter(shared_terms__gt=0)
             .order_by("-shared_terms", "-published_at", "-pk")[:limit]
         )
 
