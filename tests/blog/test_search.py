@@ -158,6 +158,16 @@ def test_postgres_search_ignores_markup_in_the_body(client):
 
 
 @on_postgres
+def test_postgres_search_document_follows_edits_to_title_and_body(client):
+    article = ArticleFactory(title="Tanks", body="About armour.")
+    article.title, article.body = "Frigates", "About ships."
+    article.save()
+
+    assert found(client.get(reverse("blog:search"), {"s": "frigate ships"})) == ["Frigates"]
+    assert found(client.get(reverse("blog:search"), {"s": "armour"})) == []
+
+
+@on_postgres
 def test_postgres_search_uses_the_full_text_index():
     from blog.models import Article
 
