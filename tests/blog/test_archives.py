@@ -235,3 +235,26 @@ def test_editor_adds_a_subcategory_in_the_admin(editor_client):
 
     assert response.status_code == 302
     assert Category.objects.get(slug="balkans").parent == europe
+
+
+def test_editor_finds_tags_and_categories_through_the_article_forms_autocomplete(
+    editor_client,
+):
+    TagFactory(name="drones")
+    CategoryFactory(name="Europe")
+
+    for field, term, expected in (("tags", "dro", "drones"), ("categories", "eur", "Europe")):
+        response = editor_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "blog", "model_name": "article", "field_name": field, "term": term},
+        )
+        assert response.status_code == 200
+        assert [result["text"] for result in response.json()["results"]] == [expected]
+
+
+def test_editor_lists_categories_and_tags_in_the_admin(editor_client):
+    CategoryFactory(name="Europe")
+    TagFactory(name="drones")
+
+    assert "Europe" in editor_client.get(reverse("admin:blog_category_changelist")).content.decode()
+    assert "drones" in editor_client.get(reverse("admin:blog_tag_changelist")).content.decode()
