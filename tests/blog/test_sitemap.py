@@ -93,3 +93,16 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert f"Sitemap: {SITE_URL}/sitemap.xml" in lines
+
+
+def test_sitemap_of_a_site_with_nothing_published_lists_only_the_home_page(client):
+    ArticleFactory(draft=True)
+
+    assert list(sitemap_entries_allowing_empty_lastmod(client)) == [f"{SITE_URL}/"]
+
+
+def sitemap_entries_allowing_empty_lastmod(client) -> list[str]:
+    response = client.get(reverse("blog:sitemap"))
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)  # noqa: S314
+    return [url.find("sm:loc", NS).text for url in root.findall("sm:url", NS)]
