@@ -90,6 +90,7 @@ def test_keyboard_only_reader_skips_to_the_content_and_searches(page, seed_artic
     result = page.locator(".search-result").first
     assert result.get_by_role("link").inner_text() == seed_article.title
     assert result.locator("mark").first.inner_text() == "Erdogan"
+    screenshot(page, "search-desktop")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
 
