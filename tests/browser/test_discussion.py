@@ -19,22 +19,23 @@ def article():
 
 def test_comment_with_a_field_missing_shows_the_error_and_keeps_the_text(page, article):
     page.goto(article.get_absolute_url())
-    page.get_by_role("textbox", name="Comment").fill("The logistics deserve more attention.")
-    page.get_by_role("textbox", name="Name").fill("Ada Reader")
+    form = page.locator("#commentform")
+    form.get_by_role("textbox", name="Comment").fill("The logistics deserve more attention.")
+    form.get_by_role("textbox", name="Name").fill("Ada Reader")
 
     with page.expect_navigation():
-        page.get_by_role("button", name="Post Comment").click()
+        form.get_by_role("button", name="Post Comment").click()
 
     email_field = page.locator(".comment-form-email")
     assert EMAIL_REQUIRED in email_field.inner_text()
-    kept = page.get_by_role("textbox", name="Comment").input_value()
+    kept = form.get_by_role("textbox", name="Comment").input_value()
     assert kept == "The logistics deserve more attention."
-    assert page.get_by_role("textbox", name="Name").input_value() == "Ada Reader"
+    assert form.get_by_role("textbox", name="Name").input_value() == "Ada Reader"
     assert Comment.objects.count() == 0
 
-    page.get_by_role("textbox", name="Email").fill("ada@example.net")
+    form.get_by_role("textbox", name="Email").fill("ada@example.net")
     with page.expect_navigation():
-        page.get_by_role("button", name="Post Comment").click()
+        form.get_by_role("button", name="Post Comment").click()
 
     comment = Comment.objects.get()
     assert page.url.endswith(f"{article.get_absolute_url()}#comment-{comment.pk}")
@@ -46,7 +47,8 @@ def test_comment_with_a_field_missing_shows_the_error_and_keeps_the_text(page, a
 
 def test_keyboard_only_reader_fills_and_sends_the_comment_form(page, article):
     page.goto(article.get_absolute_url())
-    page.get_by_role("textbox", name="Comment").focus()
+    form = page.locator("#commentform")
+    form.get_by_role("textbox", name="Comment").focus()
 
     page.keyboard.type("Sent without a mouse.")
     order = []
