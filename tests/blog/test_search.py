@@ -179,3 +179,12 @@ def test_postgres_search_uses_the_full_text_index():
         plan = queryset.explain()
 
     assert "article_search_idx" in plan
+
+
+@pytest.mark.parametrize("words", ["the", "a an of", '"', "drones -drones", "or"])
+def test_odd_searches_answer_without_an_error(client, words):
+    ArticleFactory(title="The drones of the north")
+
+    response = client.get(reverse("blog:search"), {"s": words})
+
+    assert response.status_code == 200
