@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from blog import html
 from blog.models import Article
+from comments import rendering
 
 # WordPress's column sizes, so comments moved between the two fit either way.
 BODY_MAX_LENGTH = 65_525
@@ -179,8 +180,8 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.filter(visible, article=article)
             .only(
-                "pk", "parent_id", "author_name", "author_url", "body_html", "status",
-                "created_at", "depth", "article_id",
+                "pk", "parent_id", "author_name", "author_html", "date_html", "body_html",
+                "status", "article_id",
             )
             .order_by("created_at", "pk")
         )  # fmt: skip
@@ -209,8 +210,10 @@ class Comment(models.Model):
         "website", max_length=AUTHOR_URL_MAX_LENGTH, blank=True, validators=[http_url_validator]
     )
     body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
-    # Derived on save: readers' requests print it as it is.
+    # Derived on save: readers' requests print them as they are (rendering.py).
     body_html = models.TextField(editable=False)
+    author_html = models.TextField(editable=False, default="")
+    date_html = models.TextField(editable=False, default="")
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -243,6 +246,11 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = html.clean_comment_html(self.body)
+        self.author_html = rendering.render_author(self)
+        self.date_html = rendering.render_date(self)
+        if kwargs.get("update_fields") is not None:
+            derived = {"body_html", "author_html", "date_html"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -12,6 +12,7 @@ from django import template
 from comments import cookies
 from comments.forms import CONSENT_FIELD, CommentForm
 from comments.models import Comment, DiscussionSettings
+from comments.rendering import render_thread
 from comments.threads import build_thread
 
 register = template.Library()
@@ -39,10 +40,14 @@ def comment_section(context, article):
     else:
         parent_id = _comment_id(form.data.get("comment_parent"))
 
+    article_url = article.get_absolute_url()
     return {
         "article": article,
-        "article_url": article.get_absolute_url(),
+        "article_url": article_url,
         "thread": thread,
+        "thread_html": render_thread(
+            thread, can_reply=is_open and discussion.is_threaded, article_url=article_url
+        ),
         "approved_count": len(approved),
         "is_open": is_open,
         "can_reply": is_open and discussion.is_threaded,
