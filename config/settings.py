@@ -68,6 +68,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Sections other apps add to blog's pages, in order ({% page_sections %} in blog_tags).
+# Blog's templates name no other app: this is where the project wires them in.
+PAGE_SECTIONS = {
+    "article_feeds": ["comments/_article_feeds.html"],
+    "article_end": [
+        "newsletter/_subscribe_section.html",
+        "blog/_related.html",
+        "comments/_article_section.html",
+    ],
+    "list_end": ["newsletter/_subscribe_section.html"],
+}
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

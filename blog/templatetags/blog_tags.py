@@ -1,5 +1,7 @@
 from django import template
+from django.conf import settings
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -11,3 +13,20 @@ def machine_datetime(value):
     if not value:
         return ""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.simple_tag(takes_context=True)
+def page_sections(context, place):
+    """Render, in order, the templates that settings.PAGE_SECTIONS lists for `place`.
+
+    This is how other apps put their sections on blog's pages (the subscription box,
+    the comment section) without blog's templates naming them: the project's settings
+    wire them in, so removing an app means removing its templates from that list.
+    """
+    engine = context.template.engine
+    return mark_safe(  # noqa: S308 (each section is a template, escaped as it renders)
+        "".join(
+            engine.get_template(name).render(context)
+            for name in settings.PAGE_SECTIONS.get(place, ())
+        )
+    )

@@ -181,3 +181,23 @@ def test_home_page_query_count_does_not_grow_with_articles(client, django_assert
     ArticleFactory.create_batch(9)
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("blog:article-list"))
+
+
+def test_pages_show_only_the_sections_the_project_wires_in(client, settings):
+    article = ArticleFactory()
+    settings.PAGE_SECTIONS = {"article_end": ["blog/_related.html"]}
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    home = client.get(reverse("blog:article-list")).content.decode()
+
+    assert "Leave a Reply" not in html
+    assert "Discover more from" not in html and "Discover more from" not in home
+    assert article.title in html
+
+
+def test_article_page_has_subscription_box_then_comments(client):
+    article = ArticleFactory()
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert html.index("Discover more from") < html.index("Leave a Reply")
