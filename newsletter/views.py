@@ -54,9 +54,11 @@ def subscribe(request):
     limit = ratelimit.Limit(
         settings.NEWSLETTER_SIGNUP_RATE, settings.NEWSLETTER_SIGNUP_RATE_SECONDS
     )
-    if ratelimit.hit("newsletter-subscribe", client_ip(request), limit):
+    if retry_after := ratelimit.hit("newsletter-subscribe", client_ip(request), limit):
         form.add_error(None, RATE_LIMITED)
-        return render(request, "newsletter/subscribe.html", {"form": form}, status=429)
+        response = render(request, "newsletter/subscribe.html", {"form": form}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     services.subscription_start(
         email=form.cleaned_data["email"], source=form.cleaned_data["source"]
     )

@@ -284,3 +284,15 @@ def test_confirming_one_address_leaves_others_alone(client, after_commit, mailou
 
     other.refresh_from_db()
     assert other.status == Subscriber.Status.PENDING
+
+
+def test_rate_limited_sign_up_says_when_to_retry(client, after_commit, settings):
+    settings.NEWSLETTER_SIGNUP_RATE = 1
+    settings.NEWSLETTER_SIGNUP_RATE_SECONDS = 600
+    subscribe(client, after_commit, "one@example.org")
+
+    response = subscribe(client, after_commit, "two@example.org")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 600
+
