@@ -6,7 +6,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core import ratelimit
 from core.http import client_ip
@@ -66,6 +66,7 @@ def subscribe(request):
     return HttpResponseSeeOther(reverse("newsletter:check-inbox"))
 
 
+@require_safe
 def check_inbox(request):
     return render(request, "newsletter/check_inbox.html")
 

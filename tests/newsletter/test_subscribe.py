@@ -296,3 +296,14 @@ def test_rate_limited_sign_up_says_when_to_retry(client, after_commit, settings)
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 600
 
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options"])
+def test_check_inbox_page_answers_only_get_and_head(client, method):
+    response = getattr(client, method)(reverse("newsletter:check-inbox"))
+
+    assert response.status_code == 405
+
+
+def test_check_inbox_page_shows_on_get_and_head(client):
+    assert client.get(reverse("newsletter:check-inbox")).status_code == 200
+    assert client.head(reverse("newsletter:check-inbox")).status_code == 200
