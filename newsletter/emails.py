@@ -60,12 +60,37 @@ def _message_id() -> str:
     return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
 
 
+class ListUnsubscribe(str):
+    """The List-Unsubscribe value, written to the message's bytes as it is.
+
+    The email package folds an unstructured header at 78 characters; a URL longer than
+    that has nowhere to fold, so it would turn it into RFC 2047 encoded-words, which
+    RFC 2369 and RFC 8058 clients do not decode. A value with `name` and `fold()` is
+    kept and written by the policy as it says (`email.headerregistry`'s protocol), so
+    this one puts each `<target>` on its own line, folded only after the commas, where
+    RFC 5322 allows it. Django passes str subclasses through to the email package.
+    """
+
+    name = "List-Unsubscribe"
+
+    def fold(self, *, policy) -> str:
+        # The targets hold no spaces (see _headers), so ", " separates them.
+        return f"{self.name}: " + f",{policy.linesep} ".join(self.split(", ")) + policy.linesep
+
+
+def _is_plain_target(target: str) -> bool:
+    return target.isascii() and target.isprintable() and " " not in target
+
+
 def _headers(unsubscribe: str) -> dict[str, str]:
     targets = [f"<{unsubscribe}>"]
     if mailto := header_text(settings.NEWSLETTER_UNSUBSCRIBE_MAILTO, 254):
         targets.append(f"<mailto:{mailto}?subject=unsubscribe>")
+    # Anything but printable ASCII without spaces goes to the email package, which encodes
+    # or refuses it (the URLs made here never have any).
+    raw = all(_is_plain_target(target) for target in targets)
     return {
-        "List-Unsubscribe": ", ".join(targets),
+        "List-Unsubscribe": ListUnsubscribe(", ".join(targets)) if raw else ", ".join(targets),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Message-ID": _message_id(),
     }

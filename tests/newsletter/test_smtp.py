@@ -75,3 +75,66 @@ def test_confirmation_arrives_over_smtp_and_its_link_confirms(smtp_server, clien
 
     assert client.post(confirm_path).status_code == 200
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
+
+
+LONG_SITE_URL = "https://newsroom.defence-talks-with-a-rather-long-host-name.example"
+
+
+def raw_header(data: bytes, name: str) -> str:
+    """A header exactly as its bytes came over the wire, folding undone (RFC 5322 2.2.3):
+    no decoding, so RFC 2047 encoded-words would show as they are."""
+    head = data.split(b"\r\n\r\n", 1)[0].replace(b"\r\n ", b" ").replace(b"\r\n\t", b"\t")
+    prefix = f"{name}: ".encode()
+    (line,) = [line for line in head.split(b"\r\n") if line.startswith(prefix)]
+    return line.removeprefix(prefix).decode("ascii")
+
+
+def expected_targets(path: str) -> str:
+    return f"<{LONG_SITE_URL}{path}>, <mailto:unsubscribe@defencetalks.example?subject=unsubscribe>"
+
+
+@pytest.fixture
+def long_site_url(settings):
+    settings.SITE_URL = LONG_SITE_URL
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "unsubscribe@defencetalks.example"
+
+
+def test_confirmation_list_unsubscribe_is_raw_urls_on_the_wire(
+    smtp_server, client, after_commit, long_site_url
+):
+    with after_commit():
+        client.post(reverse("newsletter:subscribe"), {"email": "new@example.org", "source": "/"})
+
+    (data,) = smtp_server.raw
+    path = link_to_long_site(parts(smtp_server.received[0][1])["text/plain"], "/unsubscribe/")
+    assert raw_header(data, "List-Unsubscribe") == expected_targets(path)
+    assert b"=?" not in data.split(b"\r\n\r\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["reader@example.org", "x@[127.0.0.1]"],
+    ids=["prepared-template", "built-one-by-one"],
+)
+def test_newsletter_list_unsubscribe_is_raw_urls_on_the_wire(
+    smtp_server, publish, long_site_url, address
+):
+    SubscriberFactory(email=address, confirmed=True)
+
+    publish(ArticleFactory(draft=True, title="Naval drills"))
+
+    (data,) = smtp_server.raw
+    path = link_to_long_site(parts(smtp_server.received[0][1])["text/plain"], "/unsubscribe/")
+    assert raw_header(data, "List-Unsubscribe") == expected_targets(path)
+    assert raw_header(data, "List-Unsubscribe-Post") == "List-Unsubscribe=One-Click"
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+
+
+def link_to_long_site(text: str, fragment: str) -> str:
+    (path,) = {
+        match.removeprefix(LONG_SITE_URL)
+        for match in text.split()
+        if match.startswith(LONG_SITE_URL) and fragment in match
+    }
+    return path
