@@ -307,3 +307,15 @@ def test_check_inbox_page_answers_only_get_and_head(client, method):
 def test_check_inbox_page_shows_on_get_and_head(client):
     assert client.get(reverse("newsletter:check-inbox")).status_code == 200
     assert client.head(reverse("newsletter:check-inbox")).status_code == 200
+
+
+def test_subscribing_again_after_leaving_clears_the_leaving_date(client, after_commit, mailoutbox):
+    subscribe(client, after_commit, "reader@example.org")
+    client.post(link_to(mailoutbox[0].body, "/unsubscribe/"))
+    assert Subscriber.objects.get().unsubscribed_at is not None
+
+    subscribe(client, after_commit, "reader@example.org")
+
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.unsubscribed_at is None
