@@ -18,6 +18,10 @@ LINK_TAMPERED = "This link is not valid. Please copy the whole link from the ema
 LINK_UNKNOWN = "This link does not match any subscription."
 LINK_EXPIRED = "This confirmation link has expired. Subscribe again to get a new one."
 LINK_SUPERSEDED = "You unsubscribed after this link was sent. Subscribe again to get a new one."
+LINK_REPLACED = (
+    "This confirmation link was replaced by a newer one. Please use the link in the most "
+    "recent email we sent you."
+)
 
 TOKEN_MAX_LENGTH = 200
 
@@ -41,6 +45,8 @@ def _subscriber_or_problem(request, token: str, load):
         return None, _link_problem(request, LINK_UNKNOWN, 404)
     except tokens.TokenExpired:
         return None, _link_problem(request, LINK_EXPIRED, 410)
+    except tokens.TokenReplaced:
+        return None, _link_problem(request, LINK_REPLACED, 410)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
