@@ -26,6 +26,8 @@ def test_newsletter_arrives_over_smtp_once_per_subscriber_with_working_links(
     smtp_server, publish, client, settings
 ):
     settings.NEWSLETTER_BATCH_SIZE = 2  # three batches, three connections
+    settings.DEFAULT_FROM_EMAIL = "Broadsheet <noreply@localhost>"
+    settings.NEWSLETTER_FROM_NAME_FROM_SITE = True
     subscribers = SubscriberFactory.create_batch(5, confirmed=True)
     SubscriberFactory(email="pending@example.org")
     article = ArticleFactory(draft=True, title="Naval drills")
@@ -39,7 +41,7 @@ def test_newsletter_arrives_over_smtp_once_per_subscriber_with_working_links(
     for rcpts, message in smtp_server.received:
         assert message["To"] == rcpts[0]
         assert message["Subject"] == "Defence Talks: Naval drills"
-        assert message["From"] == settings.DEFAULT_FROM_EMAIL
+        assert message["From"] == "Defence Talks <noreply@localhost>"
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message.get_content_type() == "multipart/alternative"
         body = parts(message)
@@ -138,3 +140,43 @@ def link_to_long_site(text: str, fragment: str) -> str:
         if match.startswith(LONG_SITE_URL) and fragment in match
     }
     return path
+
+
+def test_emails_come_from_the_site_name_when_the_from_address_is_the_default(
+    smtp_server, client, after_commit, publish, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "Broadsheet <noreply@localhost>"
+    settings.NEWSLETTER_FROM_NAME_FROM_SITE = True
+    SubscriberFactory(email="reader@example.org", confirmed=True)
+    with after_commit():
+        client.post(reverse("newsletter:subscribe"), {"email": "new@example.org", "source": "/"})
+    publish(ArticleFactory(draft=True))
+
+    assert len(smtp_server.raw) == 2
+    for data in smtp_server.raw:
+        assert raw_header(data, "From") == "Defence Talks <noreply@localhost>"
+
+
+def test_an_explicit_from_address_is_kept(smtp_server, client, after_commit, settings):
+    settings.DEFAULT_FROM_EMAIL = "Newsroom <news@defencetalks.example>"
+    settings.NEWSLETTER_FROM_NAME_FROM_SITE = False
+    with after_commit():
+        client.post(reverse("newsletter:subscribe"), {"email": "new@example.org", "source": "/"})
+
+    (data,) = smtp_server.raw
+    assert raw_header(data, "From") == "Newsroom <news@defencetalks.example>"
+
+
+def test_site_name_in_from_cannot_add_a_header(smtp_server, publish, settings):
+    settings.DEFAULT_FROM_EMAIL = "Broadsheet <noreply@localhost>"
+    settings.NEWSLETTER_FROM_NAME_FROM_SITE = True
+    SiteSettings.objects.filter(pk=1).update(name='Défence "Talks"\r\nBcc: victim@example.org')
+    SubscriberFactory(email="reader@example.org", confirmed=True)
+
+    publish(ArticleFactory(draft=True))
+
+    ((rcpts, message),) = smtp_server.received
+    assert rcpts == ["reader@example.org"]
+    assert message["Bcc"] is None
+    assert message["From"].addresses[0].display_name == ('Défence "Talks" Bcc: victim@example.org')
+    assert message["From"].addresses[0].addr_spec == "noreply@localhost"
