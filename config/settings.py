@@ -182,6 +182,12 @@ COMMENT_FLOOD_SECONDS = env.int("COMMENT_FLOOD_SECONDS", default=15)
 
 # --- Newsletter (newsletter/) -------------------------------------------------------
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+# Newsletter emails show the site's name (Site settings) as the From name, with the address
+# of DEFAULT_FROM_EMAIL; by default only while DEFAULT_FROM_EMAIL is not set in the
+# environment (an operator's explicit From is kept as it is).
+NEWSLETTER_FROM_NAME_FROM_SITE = env.bool(
+    "NEWSLETTER_FROM_NAME_FROM_SITE", default="DEFAULT_FROM_EMAIL" not in env.ENVIRON
+)
 # How long a confirmation link works, and how often a pending address may ask for another.
 NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 24 * 3600)
 NEWSLETTER_RESEND_SECONDS = env.int("NEWSLETTER_RESEND_SECONDS", default=5 * 60)

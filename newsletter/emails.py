@@ -1,6 +1,7 @@
 """The newsletter's emails: what they say and which headers they carry.
 
-Every email has a plain-text and an HTML part, a From taken from DEFAULT_FROM_EMAIL, the
+Every email has a plain-text and an HTML part, a From taken from DEFAULT_FROM_EMAIL (under
+the site's name unless the operator set it: NEWSLETTER_FROM_NAME_FROM_SITE), the
 site's name in the subject, and the unsubscribe headers of RFC 2369 and RFC 8058. Stored
 values (the site's name, an article's title) only reach headers through `header_text`,
 which folds every run of whitespace, line breaks included, into one space: nothing
@@ -10,6 +11,9 @@ stored can start a header of its own.
 import email
 import email.policy
 import re
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.utils import parseaddr
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -25,6 +29,7 @@ from newsletter import tokens
 from newsletter.models import Subscriber
 
 SUBJECT_MAX = 200
+FROM_NAME_MAX = 100
 SIGNED_ID_SLOT = "0:slot"  # stands for a signed id in a URL resolved once
 SMTP_LINE_MAX = 998  # RFC 5322 2.1.1, without the CRLF
 # An address that may be written into a prepared message's bytes as it is: ASCII
@@ -36,6 +41,22 @@ PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A
 
 def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
     return " ".join(str(value).split())[:limit]
+
+
+def from_email(site: SiteSettings) -> str:
+    """DEFAULT_FROM_EMAIL, or, with NEWSLETTER_FROM_NAME_FROM_SITE, its address under the
+    site's name (folded like any stored value, and quoted or encoded by the email package
+    as the name needs)."""
+    if not settings.NEWSLETTER_FROM_NAME_FROM_SITE:
+        return settings.DEFAULT_FROM_EMAIL
+    _, addr_spec = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = header_text(site.display_name, FROM_NAME_MAX)
+    if not addr_spec or not name:
+        return settings.DEFAULT_FROM_EMAIL
+    try:
+        return str(Address(display_name=name, addr_spec=addr_spec))
+    except (ValueError, HeaderParseError):
+        return settings.DEFAULT_FROM_EMAIL
 
 
 def absolute(path: str) -> str:
@@ -60,22 +81,47 @@ def _message_id() -> str:
     return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
 
 
+class ListUnsubscribe(str):
+    """The List-Unsubscribe value, written to the message's bytes as it is.
+
+    The email package folds an unstructured header at 78 characters; a URL longer than
+    that has nowhere to fold, so it would turn it into RFC 2047 encoded-words, which
+    RFC 2369 and RFC 8058 clients do not decode. A value with `name` and `fold()` is
+    kept and written by the policy as it says (`email.headerregistry`'s protocol), so
+    this one puts each `<target>` on its own line, folded only after the commas, where
+    RFC 5322 allows it. Django passes str subclasses through to the email package.
+    """
+
+    name = "List-Unsubscribe"
+
+    def fold(self, *, policy) -> str:
+        # The targets hold no spaces (see _headers), so ", " separates them.
+        return f"{self.name}: " + f",{policy.linesep} ".join(self.split(", ")) + policy.linesep
+
+
+def _is_plain_target(target: str) -> bool:
+    return target.isascii() and target.isprintable() and " " not in target
+
+
 def _headers(unsubscribe: str) -> dict[str, str]:
     targets = [f"<{unsubscribe}>"]
     if mailto := header_text(settings.NEWSLETTER_UNSUBSCRIBE_MAILTO, 254):
         targets.append(f"<mailto:{mailto}?subject=unsubscribe>")
+    # Anything but printable ASCII without spaces goes to the email package, which encodes
+    # or refuses it (the URLs made here never have any).
+    raw = all(_is_plain_target(target) for target in targets)
     return {
-        "List-Unsubscribe": ", ".join(targets),
+        "List-Unsubscribe": ListUnsubscribe(", ".join(targets)) if raw else ", ".join(targets),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Message-ID": _message_id(),
     }
 
 
-def _message(*, subject: str, text: str, html: str, to: str, unsubscribe: str):
+def _message(*, subject: str, text: str, html: str, to: str, unsubscribe: str, sender: str):
     message = EmailMultiAlternatives(
         subject=header_text(subject),
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender,
         to=[to],
         headers=_headers(unsubscribe),
     )
@@ -98,6 +144,7 @@ def confirmation_email(subscriber: Subscriber) -> EmailMultiAlternatives:
         html=render_to_string("emails/newsletter_confirm.html", context),
         to=subscriber.email,
         unsubscribe=context["unsubscribe_url"],
+        sender=from_email(site),
     )
 
 
@@ -160,6 +207,7 @@ class ArticleEmail:
             "unsubscribe_url": self.placeholder,
         }
         self.subject = f"{site.display_name}: {article.title}"
+        self.sender = from_email(site)
         # Resolved once: the URL differs between subscribers only in its token.
         self._unsubscribe_url = unsubscribe_url_for(SIGNED_ID_SLOT)
         self.text = render_to_string("emails/newsletter_article.txt", context)
@@ -179,6 +227,7 @@ class ArticleEmail:
             html=self.html,
             to=to,
             unsubscribe=self.placeholder,
+            sender=self.sender,
         )
         template.extra_headers["Message-ID"] = message_id
         mime = template.message(policy=email.policy.SMTP)
@@ -206,7 +255,12 @@ class ArticleEmail:
             or escape(url) != url
         ):
             return _message(
-                subject=self.subject, text=text, html=html, to=subscriber.email, unsubscribe=url
+                subject=self.subject,
+                text=text,
+                html=html,
+                to=subscriber.email,
+                unsubscribe=url,
+                sender=self.sender,
             )
         data, to, message_id = self._template
         data = (
@@ -217,7 +271,7 @@ class ArticleEmail:
         message = PreparedEmail(
             subject=header_text(self.subject),
             body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=self.sender,
             to=[subscriber.email],
             headers=_headers(url),
             data=data,

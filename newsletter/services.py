@@ -67,6 +67,7 @@ def subscription_start(*, email: str, source: str = "") -> Subscriber:
         subscriber.consent_source = source[:500]
         subscriber.confirmation_sent_at = None
         subscriber.confirmed_at = None
+        subscriber.unsubscribed_at = None  # pending again: no leaving date beside it
         subscriber.save()
     elif subscriber.status == Subscriber.Status.CONFIRMED:
         return subscriber

@@ -6,7 +6,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core import ratelimit
 from core.http import client_ip
@@ -18,6 +18,10 @@ LINK_TAMPERED = "This link is not valid. Please copy the whole link from the ema
 LINK_UNKNOWN = "This link does not match any subscription."
 LINK_EXPIRED = "This confirmation link has expired. Subscribe again to get a new one."
 LINK_SUPERSEDED = "You unsubscribed after this link was sent. Subscribe again to get a new one."
+LINK_REPLACED = (
+    "This confirmation link was replaced by a newer one. Please use the link in the most "
+    "recent email we sent you."
+)
 
 TOKEN_MAX_LENGTH = 200
 
@@ -41,6 +45,8 @@ def _subscriber_or_problem(request, token: str, load):
         return None, _link_problem(request, LINK_UNKNOWN, 404)
     except tokens.TokenExpired:
         return None, _link_problem(request, LINK_EXPIRED, 410)
+    except tokens.TokenReplaced:
+        return None, _link_problem(request, LINK_REPLACED, 410)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -54,9 +60,11 @@ def subscribe(request):
     limit = ratelimit.Limit(
         settings.NEWSLETTER_SIGNUP_RATE, settings.NEWSLETTER_SIGNUP_RATE_SECONDS
     )
-    if ratelimit.hit("newsletter-subscribe", client_ip(request), limit):
+    if retry_after := ratelimit.hit("newsletter-subscribe", client_ip(request), limit):
         form.add_error(None, RATE_LIMITED)
-        return render(request, "newsletter/subscribe.html", {"form": form}, status=429)
+        response = render(request, "newsletter/subscribe.html", {"form": form}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     services.subscription_start(
         email=form.cleaned_data["email"], source=form.cleaned_data["source"]
     )
@@ -64,6 +72,7 @@ def subscribe(request):
     return HttpResponseSeeOther(reverse("newsletter:check-inbox"))
 
 
+@require_safe
 def check_inbox(request):
     return render(request, "newsletter/check_inbox.html")
 

@@ -10,16 +10,19 @@ from blog.services import article_publish
 
 
 class _Collector:
-    """An aiosmtpd handler keeping what arrives: (envelope recipients, parsed message)."""
+    """An aiosmtpd handler keeping what arrives: (envelope recipients, parsed message),
+    and in `raw` the bytes as they came."""
 
     def __init__(self):
         self.received = []
+        self.raw = []
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self._lock:
             self.received.append((list(envelope.rcpt_tos), message))
+            self.raw.append(envelope.original_content)
         return "250 OK"
 
 

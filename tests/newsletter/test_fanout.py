@@ -247,6 +247,7 @@ def test_prepared_copies_say_what_an_ordinary_email_would(settings):
     ordinary = EmailMultiAlternatives(
         subject=prepared.subject,
         body=prepared.body,
+        from_email=prepared.from_email,
         to=prepared.to,
         headers=prepared.extra_headers,
     )

@@ -26,6 +26,8 @@ def test_newsletter_arrives_over_smtp_once_per_subscriber_with_working_links(
     smtp_server, publish, client, settings
 ):
     settings.NEWSLETTER_BATCH_SIZE = 2  # three batches, three connections
+    settings.DEFAULT_FROM_EMAIL = "Broadsheet <noreply@localhost>"
+    settings.NEWSLETTER_FROM_NAME_FROM_SITE = True
     subscribers = SubscriberFactory.create_batch(5, confirmed=True)
     SubscriberFactory(email="pending@example.org")
     article = ArticleFactory(draft=True, title="Naval drills")
@@ -39,7 +41,7 @@ def test_newsletter_arrives_over_smtp_once_per_subscriber_with_working_links(
     for rcpts, message in smtp_server.received:
         assert message["To"] == rcpts[0]
         assert message["Subject"] == "Defence Talks: Naval drills"
-        assert message["From"] == settings.DEFAULT_FROM_EMAIL
+        assert message["From"] == "Defence Talks <noreply@localhost>"
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message.get_content_type() == "multipart/alternative"
         body = parts(message)
@@ -75,3 +77,106 @@ def test_confirmation_arrives_over_smtp_and_its_link_confirms(smtp_server, clien
 
     assert client.post(confirm_path).status_code == 200
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
+
+
+LONG_SITE_URL = "https://newsroom.defence-talks-with-a-rather-long-host-name.example"
+
+
+def raw_header(data: bytes, name: str) -> str:
+    """A header exactly as its bytes came over the wire, folding undone (RFC 5322 2.2.3):
+    no decoding, so RFC 2047 encoded-words would show as they are."""
+    head = data.split(b"\r\n\r\n", 1)[0].replace(b"\r\n ", b" ").replace(b"\r\n\t", b"\t")
+    prefix = f"{name}: ".encode()
+    (line,) = [line for line in head.split(b"\r\n") if line.startswith(prefix)]
+    return line.removeprefix(prefix).decode("ascii")
+
+
+def expected_targets(path: str) -> str:
+    return f"<{LONG_SITE_URL}{path}>, <mailto:unsubscribe@defencetalks.example?subject=unsubscribe>"
+
+
+@pytest.fixture
+def long_site_url(settings):
+    settings.SITE_URL = LONG_SITE_URL
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.NEWSLETTER_UNSUBSCRIBE_MAILTO = "unsubscribe@defencetalks.example"
+
+
+def test_confirmation_list_unsubscribe_is_raw_urls_on_the_wire(
+    smtp_server, client, after_commit, long_site_url
+):
+    with after_commit():
+        client.post(reverse("newsletter:subscribe"), {"email": "new@example.org", "source": "/"})
+
+    (data,) = smtp_server.raw
+    path = link_to_long_site(parts(smtp_server.received[0][1])["text/plain"], "/unsubscribe/")
+    assert raw_header(data, "List-Unsubscribe") == expected_targets(path)
+    assert b"=?" not in data.split(b"\r\n\r\n", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["reader@example.org", "x@[127.0.0.1]"],
+    ids=["prepared-template", "built-one-by-one"],
+)
+def test_newsletter_list_unsubscribe_is_raw_urls_on_the_wire(
+    smtp_server, publish, long_site_url, address
+):
+    SubscriberFactory(email=address, confirmed=True)
+
+    publish(ArticleFactory(draft=True, title="Naval drills"))
+
+    (data,) = smtp_server.raw
+    path = link_to_long_site(parts(smtp_server.received[0][1])["text/plain"], "/unsubscribe/")
+    assert raw_header(data, "List-Unsubscribe") == expected_targets(path)
+    assert raw_header(data, "List-Unsubscribe-Post") == "List-Unsubscribe=One-Click"
+    assert max(len(line) for line in data.split(b"\r\n")) <= 998
+
+
+def link_to_long_site(text: str, fragment: str) -> str:
+    (path,) = {
+        match.removeprefix(LONG_SITE_URL)
+        for match in text.split()
+        if match.startswith(LONG_SITE_URL) and fragment in match
+    }
+    return path
+
+
+def test_emails_come_from_the_site_name_when_the_from_address_is_the_default(
+    smtp_server, client, after_commit, publish, settings
+):
+    settings.DEFAULT_FROM_EMAIL = "Broadsheet <noreply@localhost>"
+    settings.NEWSLETTER_FROM_NAME_FROM_SITE = True
+    SubscriberFactory(email="reader@example.org", confirmed=True)
+    with after_commit():
+        client.post(reverse("newsletter:subscribe"), {"email": "new@example.org", "source": "/"})
+    publish(ArticleFactory(draft=True))
+
+    assert len(smtp_server.raw) == 2
+    for data in smtp_server.raw:
+        assert raw_header(data, "From") == "Defence Talks <noreply@localhost>"
+
+
+def test_an_explicit_from_address_is_kept(smtp_server, client, after_commit, settings):
+    settings.DEFAULT_FROM_EMAIL = "Newsroom <news@defencetalks.example>"
+    settings.NEWSLETTER_FROM_NAME_FROM_SITE = False
+    with after_commit():
+        client.post(reverse("newsletter:subscribe"), {"email": "new@example.org", "source": "/"})
+
+    (data,) = smtp_server.raw
+    assert raw_header(data, "From") == "Newsroom <news@defencetalks.example>"
+
+
+def test_site_name_in_from_cannot_add_a_header(smtp_server, publish, settings):
+    settings.DEFAULT_FROM_EMAIL = "Broadsheet <noreply@localhost>"
+    settings.NEWSLETTER_FROM_NAME_FROM_SITE = True
+    SiteSettings.objects.filter(pk=1).update(name='Défence "Talks"\r\nBcc: victim@example.org')
+    SubscriberFactory(email="reader@example.org", confirmed=True)
+
+    publish(ArticleFactory(draft=True))
+
+    ((rcpts, message),) = smtp_server.received
+    assert rcpts == ["reader@example.org"]
+    assert message["Bcc"] is None
+    assert message["From"].addresses[0].display_name == ('Défence "Talks" Bcc: victim@example.org')
+    assert message["From"].addresses[0].addr_spec == "noreply@localhost"

@@ -11,6 +11,7 @@ from newsletter.forms import EMAIL_INVALID
 from newsletter.models import Subscriber
 from newsletter.views import (
     LINK_EXPIRED,
+    LINK_REPLACED,
     LINK_SUPERSEDED,
     LINK_TAMPERED,
     LINK_UNKNOWN,
@@ -265,13 +266,16 @@ def test_confirmation_link_after_unsubscribing_does_not_resubscribe(
     assert Subscriber.objects.get().status == Subscriber.Status.UNSUBSCRIBED
 
 
-def test_confirmation_link_of_an_earlier_subscription_is_refused(client, after_commit, mailoutbox):
+def test_confirmation_link_of_an_earlier_subscription_is_replaced(client, after_commit, mailoutbox):
     subscribe(client, after_commit, "reader@example.org")
     old_confirm = link_to(mailoutbox[0].body, "/confirm/")
     client.post(link_to(mailoutbox[0].body, "/unsubscribe/"))
     subscribe(client, after_commit, "reader@example.org")
 
-    assert client.post(old_confirm).status_code == 400
+    for response in (client.get(old_confirm), client.post(old_confirm)):
+        assert response.status_code == 410
+        assert LINK_REPLACED in response.text
+    assert Subscriber.objects.get().status == Subscriber.Status.PENDING
     assert client.post(link_to(mailoutbox[1].body, "/confirm/")).status_code == 200
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
 
@@ -284,3 +288,51 @@ def test_confirming_one_address_leaves_others_alone(client, after_commit, mailou
 
     other.refresh_from_db()
     assert other.status == Subscriber.Status.PENDING
+
+
+def test_rate_limited_sign_up_says_when_to_retry(client, after_commit, settings):
+    settings.NEWSLETTER_SIGNUP_RATE = 1
+    settings.NEWSLETTER_SIGNUP_RATE_SECONDS = 600
+    subscribe(client, after_commit, "one@example.org")
+
+    response = subscribe(client, after_commit, "two@example.org")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 600
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "options"])
+def test_check_inbox_page_answers_only_get_and_head(client, method):
+    response = getattr(client, method)(reverse("newsletter:check-inbox"))
+
+    assert response.status_code == 405
+
+
+def test_check_inbox_page_shows_on_get_and_head(client):
+    assert client.get(reverse("newsletter:check-inbox")).status_code == 200
+    assert client.head(reverse("newsletter:check-inbox")).status_code == 200
+
+
+def test_subscribing_again_after_leaving_clears_the_leaving_date(client, after_commit, mailoutbox):
+    subscribe(client, after_commit, "reader@example.org")
+    client.post(link_to(mailoutbox[0].body, "/unsubscribe/"))
+    assert Subscriber.objects.get().unsubscribed_at is not None
+
+    subscribe(client, after_commit, "reader@example.org")
+
+    subscriber = Subscriber.objects.get()
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert subscriber.unsubscribed_at is None
+
+
+@pytest.mark.parametrize("view", ["newsletter:confirm", "newsletter:unsubscribe"])
+@pytest.mark.parametrize("forged", ["{pk}:x", "{pk}:1xYz:abc", "{pk}.0123456789abcdef:abc"])
+def test_forged_link_is_refused_alike_whether_or_not_its_id_exists(client, view, forged):
+    existing = SubscriberFactory(email="reader@example.org")
+    missing = existing.pk + 1000
+
+    for pk in (existing.pk, missing):
+        response = client.get(reverse(view, kwargs={"token": forged.format(pk=pk)}))
+
+        assert response.status_code == 400
+        assert LINK_TAMPERED in response.text

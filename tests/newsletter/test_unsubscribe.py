@@ -105,3 +105,26 @@ def test_head_of_unsubscribe_link_changes_nothing(client):
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+def test_links_of_the_earlier_token_form_still_work(client):
+    """Links in emails sent before tokens carried a digest ("<pk>:<signature>")."""
+    subscriber = SubscriberFactory(confirmed=True)
+    old = tokens._legacy_unsubscribe_signer(subscriber).sign(str(subscriber.pk))
+
+    response = client.post(reverse("newsletter:unsubscribe", kwargs={"token": old}))
+
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+def test_earlier_form_link_of_a_missing_subscriber_is_refused_as_invalid(client):
+    subscriber = SubscriberFactory(confirmed=True)
+    old = tokens._legacy_unsubscribe_signer(subscriber).sign(str(subscriber.pk))
+    subscriber.delete()
+
+    response = client.post(reverse("newsletter:unsubscribe", kwargs={"token": old}))
+
+    assert response.status_code == 400
+    assert LINK_TAMPERED in response.text
