@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "newsletter",
     # Always installed so its queue table exists whichever TASKS_BACKEND is chosen.
     "django_tasks_db",
+    "axes",  # admin login lock-out (see "Security headers and abuse limits")
     "security",
 ]
 
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -230,6 +233,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=102
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
 # No endpoint takes file uploads; the body cap covers multipart bodies too.
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# Admin login lock-out (django-axes): after AXES_FAILURE_LIMIT failed logins from one
+# client address, logins from it are refused (429) for AXES_COOLOFF_HOURS; a success does
+# not reset the count. Failures are counted in the database (AccessAttempt rows, visible
+# in the admin), so they hold across app servers and restarts. Release early with
+# `manage.py axes_reset` (everything), `axes_reset_ip ADDRESS` or `axes_reset_username
+# NAME`, or by deleting the attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "security.backends.LoginLockoutBackend",  # django-axes, see the class
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"  # honours TRUSTED_PROXY_HEADER
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "security.views.login_locked_out"  # 429 with Retry-After
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
