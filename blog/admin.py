@@ -36,7 +36,12 @@ class VisibilityFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ("title", "visibility", "published_at", "author", "link_count", "updated_at")
-    list_filter = (VisibilityFilter, "status", "author", ("published_at", admin.DateFieldListFilter))
+    list_filter = (
+        VisibilityFilter,
+        "status",
+        "author",
+        ("published_at", admin.DateFieldListFilter),
+    )
     list_select_related = ("author",)
     search_fields = ("title", "slug", "body")
     date_hierarchy = "published_at"

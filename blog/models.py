@@ -113,13 +113,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        # Remember the stored slug, so a rename can leave a redirect behind (signals.py).
-        instance._loaded_slug = instance.__dict__.get("slug")
-        return instance
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self.title, exclude_pk=self.pk)
@@ -129,10 +122,6 @@ class Article(models.Model):
             first_paragraph = html.strip_tags(self.body_blocks[0])
             self.excerpt = Truncator(first_paragraph).words(EXCERPT_WORDS)
         super().save(*args, **kwargs)
-
-    @property
-    def permalink_date(self):
-        return timezone.localdate(self.published_at or self.created_at or timezone.now())
 
     def get_absolute_url(self):
         day = self.permalink_date
@@ -145,6 +134,17 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    @property
+    def permalink_date(self):
+        return timezone.localdate(self.published_at or self.created_at or timezone.now())
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Remember the stored slug, so a rename can leave a redirect behind (signals.py).
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
 
     @property
     def is_live(self) -> bool:
@@ -179,9 +179,10 @@ def unique_slug(title: str, *, exclude_pk=None) -> str:
     base = slugify(title)[:SLUG_MAX_LENGTH].strip("-") or "article"
     taken = Article.objects.exclude(pk=exclude_pk)
     candidate, n = base, 2
-    while taken.filter(slug=candidate).exists() or OldSlug.objects.filter(slug=candidate).exclude(
-        article_id=exclude_pk
-    ).exists():
+    while (
+        taken.filter(slug=candidate).exists()
+        or OldSlug.objects.filter(slug=candidate).exclude(article_id=exclude_pk).exists()
+    ):
         suffix = f"-{n}"
         candidate = base[: SLUG_MAX_LENGTH - len(suffix)] + suffix
         n += 1

@@ -25,9 +25,7 @@ def article_save(*, article: Article) -> Article:
         article.published_at = timezone.now()
     article.save()
     if article.status == Article.Status.PUBLISHED and not was_published:
-        transaction.on_commit(
-            lambda: article_published.send(sender=Article, article=article)
-        )
+        transaction.on_commit(lambda: article_published.send(sender=Article, article=article))
     return article
 
 

@@ -258,4 +258,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own default config also prints the "django" logger: print it once.
+    "loggers": {"django": {"handlers": ["console"], "propagate": False}},
 }
