@@ -220,12 +220,12 @@ if SITE_IS_HTTPS:
                 f"HTTP_X_FORWARDED_PROTO, not {_tls_header!r}."
             )
         SECURE_PROXY_SSL_HEADER = (_tls_header, "https")
-# Scripts never need the session cookie. The CSRF cookie stays readable to scripts:
-# Django's documentation notes that HttpOnly on it protects nothing (the same token is
-# in every form on the page), and a page served from a shared cache can only get a
-# per-visitor token by a script reading this cookie.
+# HttpOnly cookies always: no script of ours reads a cookie. The CSRF token reaches
+# forms through the template (the page cache of "Production serving" fills each
+# reader's token into a stored page on the server, not with a script); a future script
+# that posts should read the token from the form's hidden input, not the cookie.
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_HTTPONLY = True
 
 # Request bodies: one cap on the whole body (the admin's longest article fits many
 # times over); larger bodies are refused with 413 before anything reads them.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.factories.blog import ArticleFactory
+from tests.factories.blog import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,18 @@ def test_https_redirect_honours_the_proxy_header(client, settings):
     assert plain.status_code == 301
     assert plain["Location"].startswith("https://")
     assert behind_proxy.status_code == 200
+
+
+def test_session_and_csrf_cookies_are_http_only(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    UserFactory(username="chief", is_staff=True)
+    form = client.get(reverse("admin:login"))
+    signed_in = client.post(
+        reverse("admin:login"),
+        {"username": "chief", "password": "correct horse battery staple"},
+    )
+
+    assert form.cookies["csrftoken"]["httponly"] is True
+    assert signed_in.status_code == 302
+    assert signed_in.cookies["sessionid"]["httponly"] is True
+    assert not signed_in.cookies["sessionid"]["secure"]  # plain-http SITE_URL in tests
