@@ -61,9 +61,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so every response (redirects and error pages included) carries the CSP.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     # Refuses an oversized body with 413 before anything reads it.
     "security.middleware.RequestBodyLimitMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -254,6 +254,8 @@ def test_oversized_body_is_refused_with_413_on_every_public_url(client, method):
 
             assert response.status_code == 413, (urls[0], label)
             assert response.content.decode() == REQUEST_TOO_LARGE_MESSAGE
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert "Content-Security-Policy" in response
 
 
 def test_body_just_under_the_cap_is_read_normally(client):
