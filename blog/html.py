@@ -144,3 +144,90 @@ class _BlockSplitter(HTMLParser):
 def strip_tags(html: str) -> str:
     """The text of an HTML fragment, for excerpts and plain-text emails."""
     return unescape(nh3.clean(html, tags=set())).strip()
+
+
+# --- Comments: what readers may write -----------------------------------------------
+# Plain text becomes paragraphs and line breaks; a few inline tags are kept; bare URLs
+# become links; every link is marked as user-generated and not endorsed. Only absolute
+# http(s) URLs survive: no javascript:, data:, or relative links into the site.
+COMMENT_TAGS = frozenset({"p", "br", "a", "em", "strong", "code", "blockquote"})
+COMMENT_ATTRIBUTES = {"a": {"href"}}
+COMMENT_URL_SCHEMES = frozenset({"http", "https"})
+COMMENT_LINK_REL = "nofollow ugc"
+
+_comment_cleaner = nh3.Cleaner(
+    tags=set(COMMENT_TAGS),
+    attributes={tag: set(attrs) for tag, attrs in COMMENT_ATTRIBUTES.items()},
+    url_schemes=set(COMMENT_URL_SCHEMES),
+    url_relative="deny",
+    link_rel=COMMENT_LINK_REL,
+)
+_BARE_URL = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.IGNORECASE)
+_URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+
+
+def clean_comment_html(text: str) -> str:
+    """A reader's comment (plain text with a few tags) as safe HTML, links made clickable."""
+    cleaned = _comment_cleaner.clean(_comment_autop(text))
+    linker = _Linkifier()
+    linker.feed(cleaned)
+    linker.close()
+    # A second pass puts rel="nofollow ugc" on the new links and re-checks their URLs.
+    return _comment_cleaner.clean("".join(linker.out))
+
+
+def _comment_autop(text: str) -> str:
+    """Like `autop`, but a line break is kept inside a quoted block too."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    chunks = []
+    for chunk in _BLANK_LINE.split(text):
+        chunk = chunk.strip().replace("\n", "<br>\n")
+        if chunk:
+            chunks.append(chunk if _BLOCK_START.match(chunk) else f"<p>{chunk}</p>")
+    return "\n".join(chunks)
+
+
+def count_links(html: str) -> int:
+    """How many links a piece of clean HTML holds (for the "hold if N links" rule)."""
+    return len(re.findall(r"<a\s", html, re.IGNORECASE))
+
+
+def _linkify_text(text: str) -> str:
+    out, last = [], 0
+    for match in _BARE_URL.finditer(text):
+        url = match.group(0)
+        stripped = url.rstrip(_URL_TRAILING_PUNCTUATION)
+        # Keep a closing parenthesis that belongs to the URL (Wikipedia's "(band)").
+        while stripped.count("(") > stripped.count(")") and len(stripped) < len(url):
+            stripped = url[: len(stripped) + 1]
+        start, end = match.start(), match.start() + len(stripped)
+        out.append(escape(text[last:start], quote=False))
+        out.append(f'<a href="{escape(stripped)}">{escape(stripped, quote=False)}</a>')
+        last = end
+    out.append(escape(text[last:], quote=False))
+    return "".join(out)
+
+
+class _Linkifier(HTMLParser):
+    """Turn bare URLs in text (not already inside a link) into links."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._in_link = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self._in_link += 1
+        self.out.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._in_link:
+            self._in_link -= 1
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(escape(data, quote=False) if self._in_link else _linkify_text(data))

@@ -168,6 +168,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
 
 # --- Comments (comments/) ---------------------------------------------------------
+# A second comment from the same IP address or email within this many seconds is
+# refused (HTTP 429); 0 turns flood control off. The moderation rules themselves are
+# editors' settings, kept in the database (Comments > Discussion settings in the admin).
 COMMENT_FLOOD_SECONDS = env.int("COMMENT_FLOOD_SECONDS", default=15)
 
 # --- Newsletter (newsletter/) -------------------------------------------------------

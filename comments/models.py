@@ -1,0 +1,264 @@
+"""Comments on articles, the site's discussion settings and each article's open/closed switch."""
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from blog import html
+from blog.models import Article
+
+# WordPress's column sizes, so comments moved between the two fit either way.
+BODY_MAX_LENGTH = 65_525
+AUTHOR_NAME_MAX_LENGTH = 245
+AUTHOR_EMAIL_MAX_LENGTH = 100
+AUTHOR_URL_MAX_LENGTH = 200
+MAX_THREAD_DEPTH = 10  # the most the admin allows (WordPress offers 2..10)
+
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class DiscussionSettings(models.Model):
+    """WordPress's Settings > Discussion, with its defaults. There is one row (pk=1)."""
+
+    is_open_on_new_articles = models.BooleanField(
+        "allow comments on new articles",
+        default=True,
+        help_text="Each article can still be opened or closed under "
+        '"Comments > Discussion per article".',
+    )
+    is_auto_close_on = models.BooleanField("close comments on old articles", default=False)
+    close_after_days = models.PositiveSmallIntegerField(
+        "close comments on articles older than (days)",
+        default=14,
+        validators=[MinValueValidator(1)],
+    )
+    is_threaded = models.BooleanField("enable threaded (nested) comments", default=True)
+    thread_depth = models.PositiveSmallIntegerField(
+        "levels deep",
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(MAX_THREAD_DEPTH)],
+        help_text="A reply to a comment at the deepest level joins that level.",
+    )
+    notify_on_published = models.BooleanField(
+        "email the editors when anyone posts a comment", default=True
+    )
+    notify_on_held = models.BooleanField(
+        "email the editors when a comment is held for moderation", default=True
+    )
+    is_manual_approval_required = models.BooleanField(
+        "comment must be manually approved", default=False
+    )
+    is_previous_approval_required = models.BooleanField(
+        "comment author must have a previously approved comment",
+        default=True,
+        help_text="Proved by a token kept by the browser that posted the approved comment: "
+        "typing someone's name and email is not enough.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "hold a comment in the queue if it contains this many links or more",
+        default=2,
+        help_text="0 turns this rule off.",
+    )
+    moderation_keys = models.TextField(
+        "comment moderation words",
+        blank=True,
+        help_text="One word or IP address per line. A comment whose text, name, email, "
+        "website or IP address contains one of them waits in the moderation queue. "
+        "Parts of words match too: “press” matches “WordPress”.",
+    )
+    disallowed_keys = models.TextField(
+        "disallowed comment words",
+        blank=True,
+        help_text="One word or IP address per line. A comment that contains one of them "
+        "goes straight to the trash; its poster is told it awaits moderation.",
+    )
+
+    class Meta:
+        verbose_name = "discussion settings"
+        verbose_name_plural = "discussion settings"
+
+    def __str__(self):
+        return "Discussion settings"
+
+    @classmethod
+    def load(cls, *, article: Article | None = None) -> "DiscussionSettings":
+        """The settings row; given `article`, with its open/closed switch in the same query.
+
+        The article page and the submit service need both: one query instead of two.
+        """
+        rows = cls.objects.filter(pk=1)
+        if article is not None:
+            switch = ArticleDiscussion.objects.filter(article=article).values("is_open")[:1]
+            rows = rows.annotate(article_switch=Subquery(switch))
+        row = rows.first()
+        if row is None:  # the first use on a new site
+            cls.objects.get_or_create(pk=1)
+            return cls.load(article=article)
+        if article is not None:
+            row._switch = (article.pk, row.article_switch)
+        return row
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return [word.strip() for word in text.splitlines() if word.strip()]
+
+    @property
+    def moderation_words(self) -> list[str]:
+        return self._words(self.moderation_keys)
+
+    @property
+    def disallowed_words(self) -> list[str]:
+        return self._words(self.disallowed_keys)
+
+    def comments_open(self, article: Article) -> bool:
+        """Whether `article` takes comments now: live, its switch open, not auto-closed."""
+        if not article.is_live:
+            return False
+        loaded_for, switch = getattr(self, "_switch", (None, None))
+        if loaded_for != article.pk:
+            switch = (
+                ArticleDiscussion.objects.filter(article=article)
+                .values_list("is_open", flat=True)
+                .first()
+            )
+        if switch is False:  # an article without a row is open
+            return False
+        if self.is_auto_close_on:
+            cutoff = timezone.now() - timedelta(days=self.close_after_days)
+            if article.published_at < cutoff:
+                return False
+        return True
+
+    def effective_depth(self) -> int:
+        """How many levels a thread may have: 1 when threading is off."""
+        return self.thread_depth if self.is_threaded else 1
+
+
+class ArticleDiscussion(models.Model):
+    """Whether one article takes comments (the per-article switch).
+
+    Kept here rather than as a field of blog's Article so that blog knows nothing of
+    comments. A row is made when an article is created (from the "allow comments on new
+    articles" setting of that moment); an article without a row is open.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="discussion"
+    )
+    is_open = models.BooleanField("comments open", default=True)
+
+    class Meta:
+        verbose_name = "discussion per article"
+        verbose_name_plural = "discussion per article"
+
+    def __str__(self):
+        return f"Comments {'open' if self.is_open else 'closed'}: {self.article}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def for_thread(self, article: Article, *, own_ids=()):
+        """What one browser sees under `article`: approved comments, and its own held ones.
+
+        Ordered oldest first, the order a thread is built in.
+        """
+        visible = Q(status=Comment.Status.APPROVED)
+        if own_ids:
+            visible |= Q(pk__in=list(own_ids))
+        return (
+            self.filter(visible, article=article)
+            .only(
+                "pk", "parent_id", "author_name", "author_url", "body_html", "status",
+                "created_at", "depth", "article_id",
+            )
+            .order_by("created_at", "pk")
+        )  # fmt: skip
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a browser's author token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest() if token else ""
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    author_name = models.CharField("name", max_length=AUTHOR_NAME_MAX_LENGTH)
+    author_email = models.EmailField("email", max_length=AUTHOR_EMAIL_MAX_LENGTH)
+    author_url = models.CharField(
+        "website", max_length=AUTHOR_URL_MAX_LENGTH, blank=True, validators=[http_url_validator]
+    )
+    body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
+    # Derived on save: readers' requests print it as it is.
+    body_html = models.TextField(editable=False)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ip_address = models.CharField("IP address", max_length=45, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        editable=False,
+    )
+    # SHA-256 of the token in the posting browser's cookie: the proof that a later
+    # comment comes from the same person once this one is approved (README, Comments).
+    author_token_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            models.Index(fields=["author_token_digest"], name="comment_token_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = html.clean_comment_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def link_count(self) -> int:
+        return html.count_links(self.body_html)
+
+    def get_admin_url(self):
+        return reverse("admin:comments_comment_change", args=[self.pk])

@@ -1,0 +1,220 @@
+"""Writes that carry a rule: submitting a comment (through the moderation policy) and
+moderating comments."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from blog.models import Article
+from comments import moderation
+from comments.models import Comment, DiscussionSettings, token_digest
+from core.ratelimit import Limit, hit
+
+# What people are told; the tests read the same constants.
+COMMENTS_CLOSED = "Comments are closed on this article."
+DUPLICATE_COMMENT = "Duplicate comment detected; it looks as though you have already said that!"
+FLOOD_COMMENT = (
+    "You are posting comments too quickly. Wait {seconds} seconds, then send your comment "
+    "again: it is still in the form below."
+)
+PARENT_UNAVAILABLE = "The comment you are replying to is no longer available."
+
+
+class CommentRefused(Exception):
+    """A comment that is not stored, with the reason to show and the HTTP status."""
+
+    status_code = 400
+    field = None  # the form field the message belongs to; None: the form as a whole
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class CommentsClosed(CommentRefused):
+    status_code = 403
+
+    def __init__(self):
+        super().__init__(COMMENTS_CLOSED)
+
+
+class DuplicateComment(CommentRefused):
+    field = "comment"
+
+    def __init__(self):
+        super().__init__(DUPLICATE_COMMENT)
+
+
+class ParentUnavailable(CommentRefused):
+    def __init__(self):
+        super().__init__(PARENT_UNAVAILABLE)
+
+
+class CommentFlood(CommentRefused):
+    status_code = 429
+
+    def __init__(self, retry_after: int):
+        super().__init__(FLOOD_COMMENT.format(seconds=retry_after))
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Poster:
+    """Where a comment came from: the request's facts, gathered by the view."""
+
+    ip_address: str = ""
+    user_agent: str = ""
+    author_token: str = ""  # the browser's token (README: "previously approved" proof)
+    user: AbstractBaseUser | AnonymousUser | None = None
+
+
+def _reply_placement(
+    *, article: Article, parent_id: int | None, discussion: DiscussionSettings
+) -> tuple[Comment | None, int]:
+    """The parent a reply attaches to, and the reply's depth.
+
+    A reply to a comment at the deepest level joins that level (it becomes a reply to
+    that comment's parent), as WordPress does; with threading off every comment is
+    top-level.
+    """
+    if not parent_id:
+        return None, 1
+    fields = ("pk", "depth", "parent_id", "article_id")
+    parent = Comment.objects.approved().filter(article=article, pk=parent_id).only(*fields)
+    parent = parent.first()
+    if parent is None:
+        raise ParentUnavailable
+    max_depth = discussion.effective_depth()
+    if max_depth == 1:
+        return None, 1
+    while parent.depth >= max_depth and parent.parent_id is not None:
+        parent = Comment.objects.only(*fields).get(pk=parent.parent_id)
+    return parent, min(parent.depth + 1, max_depth)
+
+
+def _is_duplicate(*, article: Article, author_name: str, author_email: str, body: str) -> bool:
+    return (
+        Comment.objects.filter(article=article, body=body)
+        .filter(Q(author_email__iexact=author_email) | Q(author_name=author_name))
+        .exclude(status=Comment.Status.TRASH)
+        .exists()
+    )
+
+
+def _flood_wait(*, ip_address: str, author_email: str) -> int | None:
+    """Seconds to wait when this IP address or email posted within COMMENT_FLOOD_SECONDS."""
+    limit = Limit(count=1, seconds=settings.COMMENT_FLOOD_SECONDS)
+    waits = [hit("comment-flood-email", author_email.casefold(), limit)]
+    if ip_address:
+        waits.append(hit("comment-flood-ip", ip_address, limit))
+    return max((wait for wait in waits if wait), default=None)
+
+
+def _is_trusted(*, author_token: str, author_name: str, author_email: str) -> bool:
+    """Proof of a previously approved comment: this browser's token posted one, under
+    the same name and email, and an editor approved it."""
+    if not author_token:
+        return False
+    return (
+        Comment.objects.approved()
+        .filter(
+            author_token_digest=token_digest(author_token),
+            author_email__iexact=author_email,
+            author_name=author_name,
+        )
+        .exists()
+    )
+
+
+@transaction.atomic
+def comment_submit(
+    *,
+    article: Article,
+    author_name: str,
+    author_email: str,
+    body: str,
+    author_url: str = "",
+    parent_id: int | None = None,
+    poster: Poster | None = None,
+) -> Comment:
+    """Store a comment with the status the moderation policy gives it.
+
+    Raises a `CommentRefused` (closed, duplicate, flood, unknown parent) and stores
+    nothing then. The editors are emailed after commit when the comment is held or
+    published; a comment sent to the trash by a disallowed word is not announced.
+    """
+    poster = poster or Poster()
+    is_moderator = bool(poster.user and poster.user.has_perm("comments.change_comment"))
+    discussion = DiscussionSettings.load(article=article)
+    if not discussion.comments_open(article):
+        raise CommentsClosed
+    parent, depth = _reply_placement(article=article, parent_id=parent_id, discussion=discussion)
+    duplicate = _is_duplicate(
+        article=article, author_name=author_name, author_email=author_email, body=body
+    )
+    if duplicate:
+        raise DuplicateComment
+    if not is_moderator and (
+        wait := _flood_wait(ip_address=poster.ip_address, author_email=author_email)
+    ):
+        raise CommentFlood(wait)
+
+    submission = moderation.Submission(
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        body=body,
+        ip_address=poster.ip_address,
+        is_moderator=is_moderator,
+    )
+    status = moderation.decide(
+        submission,
+        discussion,
+        is_trusted=lambda: _is_trusted(
+            author_token=poster.author_token, author_name=author_name, author_email=author_email
+        ),
+    )
+    comment = Comment(
+        article=article,
+        parent=parent,
+        depth=depth,
+        author_name=author_name,
+        author_email=author_email,
+        author_url=author_url,
+        body=body,
+        status=status,
+        ip_address=poster.ip_address,
+        user_agent=poster.user_agent,
+        user=poster.user if poster.user and poster.user.is_authenticated else None,
+        author_token_digest=token_digest(poster.author_token),
+    )
+    comment.save()
+
+    notify = {
+        Comment.Status.PENDING: discussion.notify_on_held,
+        Comment.Status.APPROVED: discussion.notify_on_published,
+    }.get(status, False)
+    if notify:
+        from comments.tasks import comment_notify_editors
+
+        transaction.on_commit(lambda: comment_notify_editors.enqueue(comment.pk))
+    return comment
+
+
+@transaction.atomic
+def comment_moderate(*, comments: QuerySet[Comment], status: Comment.Status) -> int:
+    """Give `comments` a new status (approve, hold, spam, trash); return how many changed.
+
+    Approving a comment also makes its browser's token proof of a previously approved
+    comment: nothing to write for that, the next submission looks it up.
+    """
+    return comments.exclude(status=status).update(status=status)
+
+
+def comment_approve(*, comment: Comment) -> Comment:
+    comment_moderate(comments=Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED)
+    comment.status = Comment.Status.APPROVED
+    return comment

@@ -1,0 +1,75 @@
+"""The article page costs the same queries whatever the number of comments."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from blog.models import SiteSettings
+from comments.models import Comment
+from tests.factories.comments import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _settings_rows(discussion):
+    """Both settings rows exist, as on any site that has served a page."""
+    SiteSettings.load()
+
+
+# The article page as blog renders it (article, "See also" links, site settings) plus the
+# comment section's two: the discussion settings with the article's switch, the thread.
+ARTICLE_PAGE_QUERIES = 5
+
+
+def add_thread(article, count):
+    """`count` approved comments: top-level ones, each followed by a chain of replies."""
+    made = []
+    while len(made) < count:
+        parent = CommentFactory(article=article, approved=True)
+        made.append(parent)
+        for _ in range(min(4, count - len(made))):
+            parent = CommentFactory(article=article, approved=True, parent=parent)
+            made.append(parent)
+    return made
+
+
+@pytest.mark.parametrize("count", [0, 50, 200])
+def test_article_page_query_count_does_not_grow_with_comments(
+    client, article, django_assert_num_queries, discussion, count
+):
+    add_thread(article, count)
+    assert Comment.objects.filter(parent__isnull=False).count() == count - count // 5
+
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+        response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="comment depth-') == count
+
+
+def test_own_pending_comments_cost_no_extra_query(
+    client, article, post_url, valid_data, django_assert_num_queries, discussion
+):
+    add_thread(article, 10)
+    client.post(post_url(article), valid_data)
+
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+        page = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Your comment is awaiting moderation." in page
+
+
+def test_posting_a_comment_costs_a_handful_of_queries(
+    client, article, post_url, valid_data, discussion
+):
+    parent = CommentFactory(article=article, approved=True)
+    data = {**valid_data, "comment_parent": str(parent.pk)}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(post_url(article), data)
+
+    assert response.status_code == 303
+    # article, settings with the switch, parent, duplicate check, trust check, insert, and
+    # the savepoint pair of the service's transaction.
+    assert len(queries) <= 8, [query["sql"][:60] for query in queries]
