@@ -30,13 +30,14 @@ def comment_section(context, article):
         saved = cookies.saved_author(request)
         initial = {**saved, CONSENT_FIELD: bool(saved)}
         reply_to_id = request.GET.get("replytocom", "")
-        if reply_to_id.isdigit() and int(reply_to_id) in approved:
+        # isascii() too: "¹" and other non-ASCII digits pass isdigit() but not int().
+        if reply_to_id.isascii() and reply_to_id.isdigit() and int(reply_to_id) in approved:
             initial["comment_parent"] = int(reply_to_id)
         form = CommentForm(initial=initial)
         parent_id = initial.get("comment_parent")
     else:
         raw = str(form.data.get("comment_parent", ""))
-        parent_id = int(raw) if raw.isdigit() else None
+        parent_id = int(raw) if raw.isascii() and raw.isdigit() else None
 
     return {
         "article": article,
