@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.shortcuts import redirect
 
 from blog.models import Article, RelatedLink, SiteSettings
 from blog.services import article_publish, article_save, article_unpublish
@@ -46,7 +48,6 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug", "body")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("author",)
     inlines = (RelatedLinkInline,)
     actions = ("publish_selected", "unpublish_selected")
     fieldsets = (
@@ -66,6 +67,12 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description='"See also" links', ordering="link_count")
     def link_count(self, article):
         return article.link_count
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            # Authors are the newsroom's accounts, not every reader who ever signed up.
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
@@ -96,6 +103,10 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     """One row: the list page leads straight to it."""
 
     fields = ("name", "tagline")
+
+    def changelist_view(self, request, extra_context=None):
+        site = SiteSettings.load()
+        return redirect("admin:blog_sitesettings_change", site.pk)
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()

@@ -70,7 +70,17 @@ def autop(text: str) -> str:
 
 def clean_article_html(html: str) -> str:
     """Editor-written body (HTML, or plain text with blank lines) as safe article HTML."""
-    return _article_cleaner.clean(autop(html))
+    return _unwrap_hrefless_links(_article_cleaner.clean(autop(html)))
+
+
+# nh3 drops a refused href (javascript:, data:, relative in comments) but keeps the <a>,
+# which HTML then calls an error: such an anchor gives way to its text. nh3's output is
+# normalized (double-quoted attributes, no nested anchors), so a pattern is enough here.
+_HREFLESS_LINK = re.compile(r"<a(?![^>]*\shref=)(?:\s[^>]*)?>(.*?)</a>", re.DOTALL)
+
+
+def _unwrap_hrefless_links(html: str) -> str:
+    return _HREFLESS_LINK.sub(r"\1", html)
 
 
 def split_blocks(html: str) -> list[str]:
@@ -173,7 +183,7 @@ def clean_comment_html(text: str) -> str:
     linker.feed(cleaned)
     linker.close()
     # A second pass puts rel="nofollow ugc" on the new links and re-checks their URLs.
-    return _comment_cleaner.clean("".join(linker.out))
+    return _unwrap_hrefless_links(_comment_cleaner.clean("".join(linker.out)))
 
 
 def _comment_autop(text: str) -> str:

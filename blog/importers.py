@@ -30,6 +30,7 @@ _FURNITURE = (
     re.compile(r"^Your email address will not be published\."),
 )
 _BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n")
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t\u00a0]*\n)+")
 
 
 class SeedError(Exception):
@@ -69,7 +70,8 @@ def parse(text: str) -> ParsedArticle:
         raise SeedError("the file contains NUL bytes; it is not a text document")
     if not text.strip():
         raise SeedError("the file is empty")
-    first_line, _, rest = text.lstrip("\n").partition("\n")
+    # Lines of only white space before the title are skipped like empty ones.
+    first_line, _, rest = _LEADING_BLANK_LINES.sub("", text).partition("\n")
     title = " ".join(first_line.split())
     if not title:
         raise SeedError("the first line, the title, is empty")

@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
+from slugify import slugify
 
 from blog import html
 
@@ -107,6 +108,7 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+                violation_error_message="A published article needs a publication time.",
             ),
         ]
 
@@ -138,6 +140,12 @@ class Article(models.Model):
     @property
     def permalink_date(self):
         return timezone.localdate(self.published_at or self.created_at or timezone.now())
+
+    def clean(self):
+        # Publishing without a time means "now" (the admin validates constraints before
+        # the publish service could fill it in).
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -174,9 +182,15 @@ class Article(models.Model):
         return leading, pairs
 
 
+_SLUG_REPLACEMENTS = [["'", ""], ["’", ""]]
+
+
 def unique_slug(title: str, *, exclude_pk=None) -> str:
     """A slug for `title` that no other article uses: "Türkiye" gives "turkiye"."""
-    base = slugify(title)[:SLUG_MAX_LENGTH].strip("-") or "article"
+    # Transliterated, not dropped: "Łódź" gives "lodz", "Straße" "strasse", Cyrillic
+    # is romanized; apostrophes vanish inside words ("Trump's" gives "trumps").
+    base = slugify(title, max_length=SLUG_MAX_LENGTH, replacements=_SLUG_REPLACEMENTS)
+    base = base or "article"
     taken = Article.objects.exclude(pk=exclude_pk)
     candidate, n = base, 2
     while (
@@ -244,6 +258,7 @@ class RelatedLink(models.Model):
             models.CheckConstraint(
                 condition=Q(target__isnull=False) | ~Q(target_title=""),
                 name="relatedlink_has_target_or_title",
+                violation_error_message="Choose the article to link to, or give its title.",
             ),
         ]
 

@@ -15,7 +15,13 @@ class ArticleListView(ListView):
     paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
-        return Article.objects.published().newest_first().select_related("author")
+        return (
+            Article.objects.published()
+            .newest_first()
+            .select_related("author")
+            # The list shows title, date and excerpt: leave the bodies in the database.
+            .defer("body", "body_blocks")
+        )
 
 
 class ArticleDetailView(DetailView):

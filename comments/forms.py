@@ -1,6 +1,7 @@
 """The "Leave a Reply" form, with WordPress's field names so habits and tools carry over."""
 
 from django import forms
+from django.utils.encoding import iri_to_uri
 
 from comments.models import (
     AUTHOR_EMAIL_MAX_LENGTH,
@@ -90,6 +91,9 @@ class CommentForm(forms.Form):
             http_url_validator(url)
         except forms.ValidationError:
             raise forms.ValidationError(URL_INVALID, code="invalid") from None
+        # Characters a URL may not hold as they are (quotes, spaces, non-ASCII) are
+        # percent-encoded, so the stored link is a valid href.
+        url = iri_to_uri(url)
         if len(url) > AUTHOR_URL_MAX_LENGTH:
             raise forms.ValidationError(URL_TOO_LONG, code="max_length")
         return url

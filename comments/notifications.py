@@ -1,9 +1,12 @@
 """Emails about comments. They go to the editors only: the site never writes to a
 commenter's address, so the comment form cannot be used to send text to a stranger."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -12,12 +15,15 @@ from comments.models import Comment
 
 EDITORS_GROUP = "Editors"
 
+logger = logging.getLogger(__name__)
+
 
 def editor_addresses() -> list[str]:
-    """Active members of the Editors group who have an address; else settings.MANAGERS."""
+    """Active editors (the Editors group, and superusers) who have an address; else
+    settings.MANAGERS."""
     addresses = (
         get_user_model()
-        .objects.filter(groups__name=EDITORS_GROUP, is_active=True)
+        .objects.filter(Q(groups__name=EDITORS_GROUP) | Q(is_superuser=True), is_active=True)
         .exclude(email="")
         .order_by("email")
         .values_list("email", flat=True)
@@ -30,6 +36,12 @@ def send_comment_notification(comment: Comment) -> int:
     """Tell the editors of a held comment (with links to act) or of a published one."""
     recipients = editor_addresses()
     if not recipients:
+        logger.warning(
+            "Comment %s is %s but no editor has an email address and MANAGERS is empty: "
+            "nobody was told.",
+            comment.pk,
+            comment.get_status_display().lower(),
+        )
         return 0
     site = SiteSettings.load()
     held = comment.status != Comment.Status.APPROVED

@@ -40,6 +40,7 @@ ALLOWED_HOSTS = env.list(
     default=[_site_host, *(["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])],
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -148,6 +149,8 @@ def _mailer_from_email_url(config: dict) -> dict:
 MAILERS = {"default": _mailer_from_email_url(env.email_url("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Broadsheet <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Who hears about held comments when no editor account has an email address.
+MANAGERS = [("", address) for address in env.list("MANAGERS", default=[])]
 
 # Background work (newsletter fan-out, notifications) goes through Django's Tasks
 # framework: "immediate" runs each task in the request, "database" queues it for the

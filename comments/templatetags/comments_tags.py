@@ -5,6 +5,8 @@ open/closed switch, and the thread itself (built in Python; each comment's HTML 
 cleaned when it was saved).
 """
 
+import re
+
 from django import template
 
 from comments import cookies
@@ -29,15 +31,13 @@ def comment_section(context, article):
     if form is None:
         saved = cookies.saved_author(request)
         initial = {**saved, CONSENT_FIELD: bool(saved)}
-        reply_to_id = request.GET.get("replytocom", "")
-        # isascii() too: "¹" and other non-ASCII digits pass isdigit() but not int().
-        if reply_to_id.isascii() and reply_to_id.isdigit() and int(reply_to_id) in approved:
-            initial["comment_parent"] = int(reply_to_id)
+        reply_to_id = _comment_id(request.GET.get("replytocom"))
+        if discussion.is_threaded and reply_to_id in approved:
+            initial["comment_parent"] = reply_to_id
         form = CommentForm(initial=initial)
         parent_id = initial.get("comment_parent")
     else:
-        raw = str(form.data.get("comment_parent", ""))
-        parent_id = int(raw) if raw.isascii() and raw.isdigit() else None
+        parent_id = _comment_id(form.data.get("comment_parent"))
 
     return {
         "article": article,
@@ -51,3 +51,13 @@ def comment_section(context, article):
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _comment_id(raw) -> int | None:
+    """A comment id from the query string or a posted form, or None for anything else
+    (`str.isdigit` would accept "²", which `int` refuses)."""
+    raw = str(raw or "")
+    return int(raw) if _ID.fullmatch(raw) else None

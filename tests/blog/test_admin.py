@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from blog.models import Article, RelatedLink, SiteSettings
 from blog.signals import article_published
-from tests.factories.blog import ArticleFactory
+from tests.factories.blog import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +165,51 @@ def test_site_settings_are_edited_in_the_admin(editor_client, client):
     editor_client.post(url, {"name": "Defence Talks", "tagline": "Defense News"})
 
     assert "Defence Talks" in client.get(reverse("blog:article-list")).content.decode()
+
+
+def test_publishing_without_a_time_publishes_now(
+    editor_client, django_capture_on_commit_callbacks, published_signals
+):
+    data = article_form(published_at_0="", published_at_1="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(ADD_URL, data)
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.is_live
+    assert published_signals == [article.pk]
+
+
+def test_see_also_row_without_target_or_title_gets_a_clear_error(editor_client):
+    data = article_form(
+        **{
+            "related_links-TOTAL_FORMS": "1",
+            "related_links-0-target": "",
+            "related_links-0-target_title": "",
+            "related_links-0-after_paragraph": "3",
+            "related_links-0-order": "0",
+        }
+    )
+
+    response = editor_client.post(ADD_URL, data)
+
+    assert "Choose the article to link to, or give its title." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_author_choices_are_the_newsroom_accounts(editor_client, editor):
+    reader = UserFactory(username="just-a-reader")
+
+    form = editor_client.get(ADD_URL).context["adminform"].form
+    choices = form.fields["author"].queryset
+
+    assert editor in choices
+    assert reader not in choices
+
+
+def test_site_settings_list_leads_to_the_one_row(editor_client):
+    response = editor_client.get(reverse("admin:blog_sitesettings_changelist"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:blog_sitesettings_change", args=[1])

@@ -51,3 +51,9 @@ def test_blocks_keep_nested_markup_together():
         "<hr>",
         "<p>loose</p>",
     ]
+
+
+def test_link_with_a_refused_address_gives_way_to_its_text():
+    cleaned = clean_article_html('<p><a href="javascript:x" title="t">x</a> <a>y</a></p>')
+
+    assert cleaned == "<p>x y</p>"

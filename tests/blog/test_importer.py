@@ -186,3 +186,22 @@ def test_see_also_link_resolves_when_its_target_is_published_later(seed_path):
     link = article.related_links.get()
     assert link.target == target
     assert link.is_linkable
+
+
+def test_two_files_of_the_same_name_in_one_run_refuse_the_second(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "story.txt").write_text("From folder a\n\nText.\n")
+    (tmp_path / "b" / "story.txt").write_text("From folder b\n\nText.\n")
+
+    with pytest.raises(CommandError):
+        call_command("import_seeds", str(tmp_path / "a"), str(tmp_path / "b"))
+
+    assert "another file named story.txt was imported in this run" in capsys.readouterr().err
+    assert list(Article.objects.values_list("title", flat=True)) == ["From folder a"]
+
+
+def test_white_space_lines_before_the_title_are_skipped():
+    parsed = importers.parse("\n  \n\t\nThe title\n\nThe body.\n")
+
+    assert (parsed.title, parsed.paragraphs) == ("The title", ["The body."])

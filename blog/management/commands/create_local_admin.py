@@ -16,7 +16,9 @@ class Command(BaseCommand):
         if users.objects.filter(is_superuser=True).exists():
             return
         password = secrets.token_urlsafe(12)
-        users.objects.create_superuser(username="admin", email="", password=password)
+        # An address on this machine, so editors' notifications (printed to the console
+        # by the default EMAIL_URL) have someone to go to.
+        users.objects.create_superuser(username="admin", email="admin@localhost", password=password)
         self.stdout.write(
             self.style.SUCCESS(
                 "Created a local admin account for http://127.0.0.1:8000/admin/\n"

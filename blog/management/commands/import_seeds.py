@@ -20,7 +20,18 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("No seed files found.")
         refused = 0
+        seen_names = set()
         for path in files:
+            if path.name in seen_names:
+                # A seed is known by its file name: a second file of the same name would
+                # overwrite the first one's article.
+                refused += 1
+                self.stderr.write(
+                    f"refused: {path}: another file named {path.name} was imported in this "
+                    "run; seeds are identified by file name"
+                )
+                continue
+            seen_names.add(path.name)
             try:
                 if dry_run:
                     parsed = importers.read_seed(path)
