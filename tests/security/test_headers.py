@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories.blog import ArticleFactory, UserFactory
@@ -51,6 +52,25 @@ def test_every_kind_of_page_carries_the_security_headers(client):
     for name, url in _pages():
         response = client.get(url)
         assert response.status_code in (200, 404), (name, response.status_code)
+        _assert_security_headers(response, name)
+
+
+def test_form_answers_carry_the_security_headers(client):
+    article = ArticleFactory()
+    strict = Client(enforce_csrf_checks=True)
+
+    answers = {
+        "comment refused (400)": client.post(reverse("comments:post", args=[article.pk]), {}),
+        "comment stored (303)": client.post(
+            reverse("comments:post", args=[article.pk]),
+            {"comment": "Fine words", "author": "Ann", "email": "ann@example.net"},
+        ),
+        "CSRF failure (403)": strict.post(reverse("comments:post", args=[article.pk]), {}),
+        "wrong method (405)": client.get(reverse("comments:post", args=[article.pk])),
+    }
+
+    for name, response in answers.items():
+        assert response.status_code in (303, 400, 403, 405), name
         _assert_security_headers(response, name)
 
 
