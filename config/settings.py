@@ -178,6 +178,16 @@ COMMENT_FLOOD_SECONDS = env.int("COMMENT_FLOOD_SECONDS", default=15)
 
 # --- Newsletter (newsletter/) -------------------------------------------------------
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env.str("NEWSLETTER_UNSUBSCRIBE_MAILTO", default="")
+# How long a confirmation link works, and how often a pending address may ask for another.
+NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 24 * 3600)
+NEWSLETTER_RESEND_SECONDS = env.int("NEWSLETTER_RESEND_SECONDS", default=5 * 60)
+# Sign-ups allowed per client address in a window (0 turns the limit off).
+NEWSLETTER_SIGNUP_RATE = env.int("NEWSLETTER_SIGNUP_RATE", default=5)
+NEWSLETTER_SIGNUP_RATE_SECONDS = env.int("NEWSLETTER_SIGNUP_RATE_SECONDS", default=3600)
+# Fan-out: messages sent over one SMTP connection, and how far back the sweep looks for
+# published articles whose emails have not gone out.
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
+NEWSLETTER_CATCH_UP_DAYS = env.int("NEWSLETTER_CATCH_UP_DAYS", default=7)
 
 # --- Production serving (gunicorn, whitenoise, caching) -----------------------------
 

@@ -1,0 +1,132 @@
+"""Subscribers, and the record of what each article's newsletter sent to whom."""
+
+from django.db import models
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Lower
+
+from blog.models import Article
+
+
+def normalize_email(address: str) -> str:
+    """The stored form of an address: trimmed, domain lower-cased (the local part is kept,
+    since RFC 5321 lets a server tell its cases apart; uniqueness ignores case anyway)."""
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address
+    return f"{local}@{domain.lower()}"
+
+
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=Subscriber.Status.CONFIRMED)
+
+    def pending(self):
+        return self.filter(status=Subscriber.Status.PENDING)
+
+    def with_address(self, address: str):
+        # Lower() on both sides, like the unique constraint (whose index answers this),
+        # so the database's idea of case decides, as it does for uniqueness.
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower=Lower(Value(normalize_email(address)))
+        )
+
+    def audience_for(self, mailing: "Mailing"):
+        """Who an article's newsletter goes to: confirmed before it was published."""
+        return self.confirmed().filter(confirmed_at__lte=mailing.audience_cutoff)
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    email = models.EmailField(max_length=254)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Consent: when the person asked, and on which page of the site.
+    consent_at = models.DateTimeField("consent given at")
+    consent_source = models.CharField("consent given on", max_length=500, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-consent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="subscriber_unique_email"),
+        ]
+        indexes = [models.Index(fields=["status", "confirmed_at"], name="subscriber_audience_idx")]
+
+    def __str__(self):
+        return self.email
+
+
+class MailingQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Per mailing, its deliveries by state, counted from the delivery rows."""
+        statuses = Delivery.Status
+        return self.annotate(
+            queued_count=Count("deliveries", filter=Q(deliveries__status=statuses.QUEUED)),
+            sent_count=Count("deliveries", filter=Q(deliveries__status=statuses.SENT)),
+            failed_count=Count("deliveries", filter=Q(deliveries__status=statuses.FAILED)),
+        )
+
+
+class Mailing(models.Model):
+    """One article's newsletter: made once, when the article is live, never again.
+
+    The audience is fixed by `audience_cutoff` (the article's publication time when the
+    mailing was made), so a republish or a later confirmation adds nobody to it.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="mailing")
+    audience_cutoff = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set once every delivery row exists (a fan-out killed before that resumes it).
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    # Set when no delivery was left queued after a send run.
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MailingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Newsletter: {self.article}"
+
+
+class Delivery(models.Model):
+    """One email of one mailing to one subscriber; the unique pair is the "exactly once"."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.QUEUED)
+    # A sender holds queued rows it is working on until this time (a killed sender's
+    # rows become free again when it passes).
+    claimed_by = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "subscriber"], name="delivery_once_per_subscriber"
+            ),
+        ]
+        # In primary-key order within a state, so a claim reads only the rows it takes.
+        indexes = [models.Index(fields=["mailing", "status", "id"], name="delivery_state_idx")]
+
+    def __str__(self):
+        return f"{self.mailing.article} → {self.subscriber}"

@@ -1,0 +1,107 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from newsletter import tokens
+from newsletter.models import Subscriber
+from newsletter.views import LINK_TAMPERED, LINK_UNKNOWN
+from tests.factories.newsletter import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def unsubscribe_path(subscriber):
+    return reverse("newsletter:unsubscribe", kwargs={"token": tokens.unsubscribe_token(subscriber)})
+
+
+def test_one_click_post_unsubscribes_without_cookie_or_csrf_token():
+    subscriber = SubscriberFactory(confirmed=True)
+    other = SubscriberFactory(confirmed=True)
+    mail_client = Client(enforce_csrf_checks=True)
+
+    response = mail_client.post(
+        unsubscribe_path(subscriber),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 200
+    assert "You are unsubscribed" in response.text
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert subscriber.unsubscribed_at is not None
+    other.refresh_from_db()
+    assert other.status == Subscriber.Status.CONFIRMED
+
+
+def test_get_of_unsubscribe_link_shows_a_button_and_changes_nothing(client):
+    subscriber = SubscriberFactory(confirmed=True)
+
+    response = client.get(unsubscribe_path(subscriber))
+
+    assert response.status_code == 200
+    assert ">Unsubscribe</button>" in response.text
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+def test_repeated_unsubscribe_keeps_the_first_time(client):
+    subscriber = SubscriberFactory(confirmed=True)
+    path = unsubscribe_path(subscriber)
+    client.post(path)
+    subscriber.refresh_from_db()
+    left_at = subscriber.unsubscribed_at
+
+    response = client.post(path)
+
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at == left_at
+    assert "You are unsubscribed" in client.get(path).text
+
+
+def test_only_the_unsubscribe_endpoint_is_csrf_exempt():
+    subscriber = SubscriberFactory()
+    browser = Client(enforce_csrf_checks=True)
+    confirm = reverse("newsletter:confirm", kwargs={"token": tokens.confirm_token(subscriber)})
+
+    assert browser.post(confirm).status_code == 403
+    assert (
+        browser.post(reverse("newsletter:subscribe"), {"email": "a@example.org"}).status_code == 403
+    )
+
+
+def test_tampered_unsubscribe_link_changes_nothing(client):
+    subscriber = SubscriberFactory(confirmed=True)
+    victim = SubscriberFactory(confirmed=True)
+    # Someone's own token with another subscriber's number.
+    _, signature = tokens.unsubscribe_token(subscriber).split(":")
+    forged = reverse("newsletter:unsubscribe", kwargs={"token": f"{victim.pk}:{signature}"})
+
+    response = client.post(forged)
+
+    assert response.status_code == 400
+    assert LINK_TAMPERED in response.text
+    victim.refresh_from_db()
+    assert victim.status == Subscriber.Status.CONFIRMED
+
+
+def test_unsubscribe_link_of_unknown_subscriber_is_not_found(client):
+    subscriber = SubscriberFactory(confirmed=True)
+    path = unsubscribe_path(subscriber)
+    subscriber.delete()
+
+    response = client.post(path)
+
+    assert response.status_code == 404
+    assert LINK_UNKNOWN in response.text
+
+
+def test_head_of_unsubscribe_link_changes_nothing(client):
+    subscriber = SubscriberFactory(confirmed=True)
+
+    response = client.head(unsubscribe_path(subscriber))
+
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
