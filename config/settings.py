@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "newsletter",
     # Always installed so its queue table exists whichever TASKS_BACKEND is chosen.
     "django_tasks_db",
+    "privacy",
     "axes",  # admin login lock-out (see "Security headers and abuse limits")
     "security",
 ]
@@ -267,6 +268,18 @@ AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"  # honours TRUSTED_PROXY_HEADER
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "security.views.login_locked_out"  # 429 with Retry-After
 AXES_VERBOSE = False
+
+# Readers' privacy requests (privacy/): a reader's request is confirmed by a signed link
+# mailed to the address, valid this long; requests per client address, and per email
+# address, in a window; what a reader's erasure does with their comments.
+PRIVACY_CONFIRM_MAX_AGE = env.int("PRIVACY_CONFIRM_MAX_AGE", default=24 * 3600)
+PRIVACY_REQUEST_RATE = env.int("PRIVACY_REQUEST_RATE", default=3)
+PRIVACY_REQUEST_RATE_SECONDS = env.int("PRIVACY_REQUEST_RATE_SECONDS", default=3600)
+PRIVACY_ERASE_COMMENTS = env.str("PRIVACY_ERASE_COMMENTS", default="anonymise")
+if PRIVACY_ERASE_COMMENTS not in ("anonymise", "delete"):
+    raise ImproperlyConfigured(
+        f"PRIVACY_ERASE_COMMENTS must be anonymise or delete, not {PRIVACY_ERASE_COMMENTS!r}."
+    )
 
 LOGGING = {
     "version": 1,
