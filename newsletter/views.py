@@ -54,9 +54,11 @@ def subscribe(request):
     limit = ratelimit.Limit(
         settings.NEWSLETTER_SIGNUP_RATE, settings.NEWSLETTER_SIGNUP_RATE_SECONDS
     )
-    if ratelimit.hit("newsletter-subscribe", client_ip(request), limit):
+    if wait := ratelimit.hit("newsletter-subscribe", client_ip(request), limit):
         form.add_error(None, RATE_LIMITED)
-        return render(request, "newsletter/subscribe.html", {"form": form}, status=429)
+        response = render(request, "newsletter/subscribe.html", {"form": form}, status=429)
+        response["Retry-After"] = str(wait)  # RFC 9110 §10.2.3: seconds until it may retry
+        return response
     services.subscription_start(
         email=form.cleaned_data["email"], source=form.cleaned_data["source"]
     )

@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 
 from comments.forms import CommentForm
 from comments.models import Comment
+from newsletter.forms import SubscribeForm
+from newsletter.models import Subscriber
+from privacy.forms import PrivacyRequestForm
 from tests.factories.blog import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +56,27 @@ def test_comment_form_only_ever_reports_field_errors(data):
         assert form.errors
 
 
+@FORM_EXAMPLES
+@given(_fields(EMAILISH, ["email", "source"]))
+def test_subscription_form_only_ever_reports_field_errors(data):
+    form = SubscribeForm(data)
+
+    if form.is_valid():
+        assert "@" in form.cleaned_data["email"]
+        source = form.cleaned_data["source"]
+        assert source == "" or source.startswith("/")
+    else:
+        assert form.errors
+
+
+@FORM_EXAMPLES
+@given(_fields(EMAILISH, ["email", "kind"]))
+def test_privacy_form_only_ever_reports_field_errors(data):
+    form = PrivacyRequestForm(data)
+
+    assert form.is_valid() or form.errors
+
+
 @pytest.fixture
 def article(db):
     return ArticleFactory()
@@ -75,4 +99,16 @@ def test_posting_arbitrary_comments_answers_4xx_or_stores_what_was_typed(article
             assert "\x00" not in comment.body_html
         else:
             assert stored == []
+        transaction.set_rollback(True)
+
+
+@EXAMPLES
+@given(data=_fields(EMAILISH, ["email", "source"]))
+def test_signing_up_with_arbitrary_input_answers_4xx_or_records_one_subscriber(db, data):
+    cache.clear()
+    with transaction.atomic():
+        response = Client(raise_request_exception=False).post(reverse("newsletter:subscribe"), data)
+
+        assert response.status_code in (303, 400), response.status_code
+        assert Subscriber.objects.count() == (1 if response.status_code == 303 else 0)
         transaction.set_rollback(True)

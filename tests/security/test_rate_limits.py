@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import FLOOD_COMMENT
+from newsletter import views as newsletter_views
+from newsletter.models import Subscriber
 from tests.factories.blog import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,30 @@ def test_comment_limit_can_be_turned_off(client, settings):
     statuses = [_comment(client, article, n).status_code for n in range(3)]
 
     assert statuses == [303, 303, 303]
+
+
+def _sign_up(client, email, address="203.0.113.5"):
+    return client.post(reverse("newsletter:subscribe"), {"email": email}, REMOTE_ADDR=address)
+
+
+def test_sign_ups_over_the_limit_get_429_with_retry_after_and_the_address_kept(client, settings):
+    settings.NEWSLETTER_SIGNUP_RATE = 2
+    settings.NEWSLETTER_SIGNUP_RATE_SECONDS = 600
+    for n in range(2):
+        assert _sign_up(client, f"reader{n}@example.org").status_code == 303
+
+    refused = _sign_up(client, "third@example.org")
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 600
+    html = refused.content.decode()
+    assert newsletter_views.RATE_LIMITED in html
+    assert 'value="third@example.org"' in html
+    assert Subscriber.objects.count() == 2
+
+
+def test_sign_up_limit_is_per_client_address(client, settings):
+    settings.NEWSLETTER_SIGNUP_RATE = 1
+    _sign_up(client, "one@example.org", address="203.0.113.5")
+
+    assert _sign_up(client, "two@example.org", address="203.0.113.6").status_code == 303
