@@ -62,6 +62,16 @@ def test_every_kind_of_page_carries_the_security_headers(client):
         _assert_security_headers(response, name)
 
 
+def test_a_page_seen_again_still_carries_the_security_headers(client):
+    # The second view of a page may be served from a cache (Production serving).
+    article = ArticleFactory()
+    for url in (reverse("blog:article-list"), article.get_absolute_url()):
+        for visit in ("first", "again"):
+            response = client.get(url)
+            assert response.status_code == 200
+            _assert_security_headers(response, f"{url} {visit}")
+
+
 def test_form_answers_carry_the_security_headers(client):
     article = ArticleFactory()
     strict = Client(enforce_csrf_checks=True)
