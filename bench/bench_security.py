@@ -99,8 +99,11 @@ def main() -> dict:
         with CaptureQueriesContext(connection) as queries:
             response = send()
         axes = [q["sql"] for q in queries.captured_queries if '"axes_' in q["sql"]]
-        figures[label] = {"status": response.status_code, "axes_queries": len(axes),
-                          "all_queries": len(queries.captured_queries)}  # fmt: skip
+        figures[label] = {
+            "status": response.status_code,
+            "axes_queries": len(axes),
+            "all_queries": len(queries.captured_queries),
+        }
 
     login = reverse("admin:login")
     wrong = {"username": "chief", "password": "wrong"}

@@ -19,14 +19,30 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     every run is recorded on the request (who asked, when it was done, what it touched).
     """
 
-    list_display = ("email", "kind", "status", "source", "requested_by", "created_at",
-                    "completed_at", "outcome")  # fmt: skip
+    list_display = (
+        "email",
+        "kind",
+        "status",
+        "source",
+        "requested_by",
+        "created_at",
+        "completed_at",
+        "outcome",
+    )
     list_filter = ("kind", "status", "source")
     search_fields = ("email",)
-    fields = ("email", "kind", "comments", "status", "source", "requested_by", "created_at",
-              "completed_at", "outcome")  # fmt: skip
-    readonly_fields = ("status", "source", "requested_by", "created_at", "completed_at",
-                       "outcome")  # fmt: skip
+    fields = (
+        "email",
+        "kind",
+        "comments",
+        "status",
+        "source",
+        "requested_by",
+        "created_at",
+        "completed_at",
+        "outcome",
+    )
+    readonly_fields = ("status", "source", "requested_by", "created_at", "completed_at", "outcome")
     actions = ("export_personal_data", "erase_personal_data")
 
     def get_readonly_fields(self, request, obj=None):
@@ -53,8 +69,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             self.message_user(request, NOT_AN_EXPORT, messages.ERROR)
             return None
         exports = [services.privacy_export(request=row) for row in queryset.order_by("pk")]
-        body = json.dumps(exports[0] if len(exports) == 1 else exports, indent=2,
-                          ensure_ascii=False)  # fmt: skip
+        body = json.dumps(
+            exports[0] if len(exports) == 1 else exports, indent=2, ensure_ascii=False
+        )
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         stamp = timezone.now().strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="personal-data-{stamp}.json"'

@@ -101,8 +101,9 @@ def privacy_request_start(*, email: str, kind: str, **details) -> PrivacyRequest
         email=email.strip(), kind=kind, source=PrivacyRequest.Source.READER, **details
     )
     transaction.on_commit(lambda: emails.confirmation_email(request).send())
-    logger.info("privacy request %s (%s) for %s awaits confirmation", request.pk, kind,
-                mask_email(email))  # fmt: skip
+    logger.info(
+        "privacy request %s (%s) for %s awaits confirmation", request.pk, kind, mask_email(email)
+    )
     return request
 
 
@@ -134,8 +135,9 @@ def privacy_export(*, request: PrivacyRequest) -> dict:
         "deliveries": sum(len(s["deliveries"]) for s in data["newsletter_subscriptions"]),
     }
     request.save(update_fields=["status", "completed_at", "result"])
-    logger.info("privacy export %s of %s: %s", request.pk, mask_email(request.email),
-                request.result)  # fmt: skip
+    logger.info(
+        "privacy export %s of %s: %s", request.pk, mask_email(request.email), request.result
+    )
     return data
 
 
