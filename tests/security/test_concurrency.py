@@ -170,3 +170,27 @@ def test_two_workers_sending_one_newsletter_at_once_send_each_email_once(mailout
     assert recipients == sorted(subscriber.email for subscriber in subscribers)
     assert sum(result.sent for result in results if result) == 60
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 60
+
+
+def test_one_comment_sent_ten_times_at_once_is_stored_once(burst_server, proxied):
+    # A double (or tenfold) click, or a client retrying: the flood limit, counted with an
+    # atomic cache increment, lets exactly one through whatever the timing; the others
+    # are told to wait (429) or, once the first is stored, that it is a duplicate (400).
+    article = ArticleFactory()
+    page = article.get_absolute_url()
+    post_path = reverse("comments:post", args=[article.pk])
+
+    def prepare(n):
+        browser = Browser(burst_server.url, f"192.0.2.{n + 1}")
+        return browser, {
+            "csrfmiddlewaretoken": browser.form_token(page),
+            "comment": "The same words, sent again and again",
+            "author": "Impatient Reader",
+            "email": "impatient@example.net",
+        }
+
+    statuses = _at_once(10, prepare, lambda item: item[0].post(post_path, item[1]))
+
+    assert statuses.count(303) == 1
+    assert set(statuses) <= {303, 400, 429}
+    assert Comment.objects.filter(article=article).count() == 1
