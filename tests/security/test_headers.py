@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from comments.forms import CONSENT_FIELD
 from tests.factories.blog import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,25 @@ def test_session_and_csrf_cookies_are_http_only(client, settings):
     assert signed_in.status_code == 302
     assert signed_in.cookies["sessionid"]["httponly"] is True
     assert not signed_in.cookies["sessionid"]["secure"]  # plain-http SITE_URL in tests
+
+
+def test_every_cookie_the_site_sets_is_http_only(client):
+    article = ArticleFactory()
+    page = client.get(article.get_absolute_url())
+    posted = client.post(
+        reverse("comments:post", args=[article.pk]),
+        {"comment": "Keep my details", "author": "Ann", "email": "ann@example.net",
+         CONSENT_FIELD: "on"},
+    )  # fmt: skip
+    signed_up = client.post(reverse("newsletter:subscribe"), {"email": "ann@example.org"})
+
+    cookies = {
+        name: morsel
+        for response in (page, posted, signed_up)
+        for name, morsel in response.cookies.items()
+        if morsel.value  # a deletion carries no value
+    }
+    assert len(cookies) >= 3  # csrftoken and the comment form's cookies
+    for name, morsel in cookies.items():
+        assert morsel["httponly"] is True, name
+        assert morsel["samesite"] in ("Lax", "Strict"), name
