@@ -223,9 +223,13 @@ def test_every_cookie_the_site_sets_is_http_only(client):
     page = client.get(article.get_absolute_url())
     posted = client.post(
         reverse("comments:post", args=[article.pk]),
-        {"comment": "Keep my details", "author": "Ann", "email": "ann@example.net",
-         CONSENT_FIELD: "on"},
-    )  # fmt: skip
+        {
+            "comment": "Keep my details",
+            "author": "Ann",
+            "email": "ann@example.net",
+            CONSENT_FIELD: "on",
+        },
+    )
     signed_up = client.post(reverse("newsletter:subscribe"), {"email": "ann@example.org"})
 
     cookies = {
