@@ -284,3 +284,15 @@ def test_stored_address_with_a_line_break_cannot_add_a_recipient(mailoutbox):
     assert recipients(mailoutbox) == ["fine@example.org"]
     assert "victim@example.org" not in mailoutbox[0].message().as_string()
     assert Delivery.objects.filter(status=Delivery.Status.FAILED).count() == 1
+
+
+def test_sweep_leaves_old_articles_without_a_mailing_alone(mailoutbox, settings):
+    settings.NEWSLETTER_CATCH_UP_DAYS = 7
+    SubscriberFactory(confirmed=True, confirmed_at=timezone.now() - timedelta(days=60))
+    ArticleFactory(published_at=timezone.now() - timedelta(days=30))
+    recent = ArticleFactory(published_at=timezone.now() - timedelta(days=2))
+
+    call_command("send_due_newsletters", stdout=StringIO())
+
+    assert [m.subject.split(": ", 1)[1] for m in mailoutbox] == [recent.title]
+    assert Mailing.objects.get().article == recent
