@@ -2,6 +2,8 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# Test-only JavaScript (axe-core for the browser tests), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -26,7 +28,12 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet ".[dev]"
 	@touch $@
 
-venv install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+venv: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 migrate: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --no-input
@@ -38,10 +45,10 @@ run: seed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py create_local_admin
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -2,8 +2,9 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.utils import timezone
 
-from blog.models import Article, RelatedLink, SiteSettings
+from blog.models import Article, Category, RelatedLink, SiteSettings, Tag
 from blog.services import article_publish, article_save, article_unpublish
 
 
@@ -42,17 +43,20 @@ class ArticleAdmin(admin.ModelAdmin):
         VisibilityFilter,
         "status",
         "author",
+        "categories",
         ("published_at", admin.DateFieldListFilter),
     )
     list_select_related = ("author",)
     search_fields = ("title", "slug", "body")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("categories", "tags")
     inlines = (RelatedLinkInline,)
     actions = ("publish_selected", "unpublish_selected")
     fieldsets = (
         (None, {"fields": ("title", "slug", "body", "excerpt")}),
         ("Publishing", {"fields": ("status", "published_at", "author")}),
+        ("Categories and tags", {"fields": ("categories", "tags")}),
     )
 
     def get_queryset(self, request):
@@ -81,6 +85,12 @@ class ArticleAdmin(admin.ModelAdmin):
         # Through the service, so a publication is announced (newsletter) exactly once.
         article_save(article=obj)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Categories and tags are saved after the article: bump `updated_at` so feeds
+        # and the sitemap see the change in its last-modified time.
+        Article.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())
+
     @admin.action(description="Publish selected articles", permissions=["change"])
     def publish_selected(self, request, queryset):
         count = 0
@@ -96,6 +106,40 @@ class ArticleAdmin(admin.ModelAdmin):
             article_unpublish(article=article)
             count += 1
         self.message_user(request, f"{count} article(s) moved back to draft.", messages.SUCCESS)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "parent", "article_count")
+    ordering = ("name", "pk")  # explicit: the article count's GROUP BY drops Meta.ordering
+    list_select_related = ("parent",)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent",)
+    fields = ("name", "slug", "parent", "description")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, category):
+        return category.article_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "article_count")
+    ordering = ("name", "pk")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, tag):
+        return tag.article_count
 
 
 @admin.register(SiteSettings)

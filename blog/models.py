@@ -1,7 +1,12 @@
+from datetime import datetime
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import connections, models
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -11,6 +16,7 @@ from blog import html
 
 SLUG_MAX_LENGTH = 200
 EXCERPT_WORDS = 55  # WordPress's default excerpt length
+RELATED_LIMIT = 3
 
 
 class SiteSettings(models.Model):
@@ -38,6 +44,101 @@ class SiteSettings(models.Model):
         return settings_row
 
 
+class Category(models.Model):
+    """A section of the site ("Europe", "Europe › Balkans"): categories nest."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="The last part of the category's address."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Leave empty for a top-level category.",
+    )
+    description = models.TextField(blank=True, help_text="Shown at the top of its archive.")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+    def clean(self):
+        seen, parent = {self.pk}, self.parent
+        while parent is not None:
+            if parent.pk in seen:
+                raise ValidationError({"parent": CATEGORY_CYCLE_MESSAGE})
+            seen.add(parent.pk)
+            parent = parent.parent
+
+    def family(self) -> tuple[list["Category"], list[int]]:
+        """This category's ancestors (root first), and its own and its descendants' ids.
+
+        One query whatever the depth: a site has tens of categories, not thousands, so
+        reading them all beats a recursive query that SQLite and PostgreSQL spell apart.
+        """
+        everyone = {c.pk: c for c in Category.objects.only("name", "slug", "parent_id")}
+        ancestors, parent_id = [], self.parent_id
+        while parent_id is not None and parent_id in everyone and parent_id != self.pk:
+            if any(a.pk == parent_id for a in ancestors):
+                break
+            ancestors.append(everyone[parent_id])
+            parent_id = everyone[parent_id].parent_id
+        children: dict[int | None, list[int]] = {}
+        for category in everyone.values():
+            children.setdefault(category.parent_id, []).append(category.pk)
+        family_ids, stack = [], [self.pk]
+        while stack:
+            pk = stack.pop()
+            if pk not in family_ids:
+                family_ids.append(pk)
+                stack.extend(children.get(pk, []))
+        return ancestors[::-1], family_ids
+
+
+CATEGORY_CYCLE_MESSAGE = "A category cannot sit inside itself or one of its subcategories."
+
+
+class Tag(models.Model):
+    """A free keyword ("drones", "NATO") that cuts across categories."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+SEARCH_CONFIG = "english"  # as in migration 0005's trigger
+
+
+def search_document():
+    """The stored search document (title weight A, body weight B): PostgreSQL only.
+
+    A tsvector column that migration 0005 adds and a trigger fills; the model does not
+    declare it, as no field type exists on both databases. The body is HTML: PostgreSQL's
+    parser reads tags as tag tokens, which the English configuration does not index, so
+    markup never matches a search.
+    """
+    # Fixed identifiers only, never input: the search words go through SearchQuery.
+    column = f'"{Article._meta.db_table}"."search_document"'
+    return RawSQL(column, (), output_field=SearchVectorField())  # noqa: S611
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and the publication time has come."""
@@ -51,6 +152,88 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def for_listing(self):
+        """What an article list needs: no body, but the author and the categories."""
+        return (
+            self.defer("body", "body_blocks")
+            .select_related("author")
+            .prefetch_related(
+                models.Prefetch("categories", queryset=Category.objects.only("name", "slug"))
+            )
+        )
+
+    def in_month(self, year: int, month: int):
+        """Published in that calendar month of the site's time zone."""
+        tz = timezone.get_current_timezone()
+        start = datetime(year, month, 1, tzinfo=tz)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        return self.filter(published_at__gte=start, published_at__lt=end)
+
+    def search(self, words: str):
+        """Articles matching `words` in the title or the body, best first.
+
+        PostgreSQL: full-text search (stemmed, title weighted above body, ranked) over the
+        stored document of migration 0005, through its GIN index. Other databases: every
+        word must appear in the title or the body; newest first.
+        """
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
+            return (
+                self.alias(document=search_document())
+                .filter(document=query)
+                .annotate(rank=SearchRank(models.F("document"), query))
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        matches = self
+        for word in words.split():
+            matches = matches.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        return matches.annotate(rank=Value(0.0)).order_by("-published_at", "-pk")
+
+    def related_to(self, article: "Article", *, limit: int = RELATED_LIMIT):
+        """Up to `limit` others sharing the most tags and categories with `article`.
+
+        One query: the two scores are correlated subqueries, so no join multiplies rows.
+        Ties go to the newer article. The article itself and its "See also" targets are
+        left out: the reader has them already.
+        """
+
+        def sharing(through, column):
+            """The rows of `through` whose term `article` has too."""
+            mine = through.objects.filter(article_id=article.pk).values(column)
+            return through.objects.filter(**{f"{column}__in": mine})
+
+        def shared_count(through, column):
+            return Coalesce(
+                Subquery(
+                    sharing(through, column)
+                    .filter(article_id=OuterRef("pk"))
+                    .order_by()
+                    .values("article_id")
+                    .annotate(n=Count("*"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            )
+
+        tags, categories = Article.tags.through, Article.categories.through
+        see_also = RelatedLink.objects.filter(article_id=article.pk, target__isnull=False)
+        return (
+            # Only candidates sharing a term get scored, not every published article.
+            self.filter(
+                Q(pk__in=sharing(tags, "tag_id").values("article_id"))
+                | Q(pk__in=sharing(categories, "category_id").values("article_id"))
+            )
+            .exclude(pk=article.pk)
+            .exclude(pk__in=see_also.values("target_id"))
+            .alias(
+                shared_tags=shared_count(tags, "tag_id"),
+                shared_categories=shared_count(categories, "category_id"),
+            )
+            .annotate(shared_terms=models.F("shared_tags") + models.F("shared_categories"))
+            .order_by("-shared_terms", "-published_at", "-pk")[:limit]
+        )
 
 
 class Article(models.Model):
@@ -88,6 +271,8 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     # Derived on save so that no reader's request has to parse the body.
     body_blocks = models.JSONField(default=list, editable=False)
     # Where an imported article came from (the seed's file name), so that importing

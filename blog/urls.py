@@ -1,11 +1,29 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path
 
-from blog import views
+from blog import feeds, views
+from blog.sitemaps import SITEMAPS
 
 app_name = "blog"
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("category/<slug:slug>/", views.CategoryArchiveView.as_view(), name="category"),
+    path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category-feed"),
+    path("tag/<slug:slug>/", views.TagArchiveView.as_view(), name="tag"),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("author/<str:username>/", views.AuthorArchiveView.as_view(), name="author"),
+    path("author/<str:username>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
+        views.MonthArchiveView.as_view(),
+        name="month-archive",
+    ),
     # WordPress's "day and name" permalinks: /2024/11/03/the-slug/
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",

@@ -1,7 +1,12 @@
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from blog import archives, search
 from blog.models import Article, OldSlug
 
 ARTICLES_PER_PAGE = 10
@@ -14,14 +19,85 @@ class ArticleListView(ListView):
     context_object_name = "articles"
     paginate_by = ARTICLES_PER_PAGE
 
+    def get(self, request, *args, **kwargs):
+        # WordPress answers searches at its home address: /?s=words
+        if "s" in request.GET:
+            return SearchView.as_view()(request, *args, **kwargs)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .newest_first()
-            .select_related("author")
-            # The list shows title, date and excerpt: leave the bodies in the database.
-            .defer("body", "body_blocks")
-        )
+        return Article.objects.published().newest_first().for_listing()
+
+
+class SearchView(ListView):
+    """Published articles matching ?s=words, best first, with the words marked."""
+
+    template_name = "blog/search.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        raw = self.request.GET.get("s")
+        self.query = search.parse_query(raw or "") if raw is not None else None
+        if self.query is None or self.query.error:
+            return Article.objects.none()
+        # The body is read for the snippet around the words.
+        return Article.objects.published().search(self.query.text).for_listing().defer(None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.query
+        context["query"] = query
+        if query is not None and not query.error:
+            context["results"] = search.results(context["articles"], query.words)
+            context["page_query"] = f"{urlencode({'s': query.text})}&"
+        if query is not None and not query.error and not context["results"]:
+            context["message"] = search.NO_RESULTS_MESSAGE
+        elif query is not None:
+            context["message"] = query.error
+        return context
+
+
+class ArchiveView(ListView):
+    """A category, tag, author or month archive: its published articles, newest first."""
+
+    template_name = "blog/archive.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+    def get_archive(self) -> archives.Archive:
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.archive = self.get_archive()
+        return self.archive.articles.newest_first().for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive=self.archive, **kwargs)
+
+
+class CategoryArchiveView(ArchiveView):
+    def get_archive(self):
+        return archives.category_archive(self.kwargs["slug"])
+
+
+class TagArchiveView(ArchiveView):
+    def get_archive(self):
+        return archives.tag_archive(self.kwargs["slug"])
+
+
+class AuthorArchiveView(ArchiveView):
+    allow_empty = False  # no page for someone who has published nothing
+
+    def get_archive(self):
+        return archives.author_archive(self.kwargs["username"])
+
+
+class MonthArchiveView(ArchiveView):
+    allow_empty = False  # as WordPress: an empty month is "not found"
+
+    def get_archive(self):
+        return archives.month_archive(self.kwargs["year"], self.kwargs["month"])
 
 
 class ArticleDetailView(DetailView):
@@ -35,7 +111,7 @@ class ArticleDetailView(DetailView):
             articles = Article.objects.all()
         else:
             articles = Article.objects.published()
-        return articles.select_related("author")
+        return articles.select_related("author").prefetch_related("categories", "tags")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -57,4 +133,17 @@ class ArticleDetailView(DetailView):
         links = self.object.related_links.select_related("target")
         context["leading_links"], context["blocks"] = self.object.blocks_with_links(links)
         context["is_preview"] = not self.object.is_live
+        context["related_articles"] = Article.objects.published().related_to(self.object)
         return context
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers: everything but the admin, and where the sitemap is."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('blog:sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -163,9 +163,9 @@ def test_article_page_query_count_does_not_grow_with_related_links(
     RelatedLinkFactory.create_batch(5, article=many, dangling=True)
     client.get(few.get_absolute_url())  # site settings row created outside the count
 
-    # Site settings, the article, its links; the comment section adds its settings
-    # and the thread.
-    with django_assert_num_queries(5) as few_queries:
+    # Site settings, the article, its links, its categories, its tags, "Related"; the
+    # comment section adds its settings and the thread.
+    with django_assert_num_queries(8) as few_queries:
         client.get(few.get_absolute_url())
     with django_assert_num_queries(len(few_queries.captured_queries)):
         response = client.get(many.get_absolute_url())
@@ -175,7 +175,8 @@ def test_article_page_query_count_does_not_grow_with_related_links(
 def test_home_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries):
     ArticleFactory()
     client.get(reverse("blog:article-list"))
-    with django_assert_num_queries(3) as one:
+    # count, page, site settings, the page's categories
+    with django_assert_num_queries(4) as one:
         client.get(reverse("blog:article-list"))
     ArticleFactory.create_batch(9)
     with django_assert_num_queries(len(one.captured_queries)):

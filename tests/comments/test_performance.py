@@ -17,9 +17,10 @@ def _settings_rows(discussion):
     SiteSettings.load()
 
 
-# The article page as blog renders it (article, "See also" links, site settings) plus the
-# comment section's two: the discussion settings with the article's switch, the thread.
-ARTICLE_PAGE_QUERIES = 5
+# The article page as blog renders it (article, "See also" links, site settings, its
+# categories, its tags, "Related") plus the comment section's two: the discussion
+# settings with the article's switch, the thread.
+ARTICLE_PAGE_QUERIES = 8
 
 
 def add_thread(article, count):

@@ -6,8 +6,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.text import slugify
 
-from blog.models import Article, RelatedLink
+from blog.models import Article, Category, RelatedLink, Tag
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -34,6 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Article number {n}")
     slug = ""  # derived from the title on save, as in the admin
@@ -46,6 +48,16 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         if isinstance(kwargs.get("body"), list):
             kwargs["body"] = "\n\n".join(kwargs["body"])
         return kwargs
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
 
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
@@ -65,3 +77,22 @@ class RelatedLinkFactory(factory.django.DjangoModelFactory):
 
     class Params:
         dangling = factory.Trait(target=None, target_title="An article not written yet")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.LazyAttribute(lambda category: slugify(category.name))
+    description = ""
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"tag {n}")
+    slug = factory.LazyAttribute(lambda tag: slugify(tag.name))

@@ -1,0 +1,125 @@
+"""The site's feeds: the latest articles (RSS 2.0 and Atom), and one per category, tag
+and author. Links are absolute from settings.SITE_URL, so a feed read from a cache or
+behind a proxy still points at the public site. Items carry the author's name only,
+never an email address.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from blog import archives
+from blog.models import Article, SiteSettings
+
+FEED_ITEMS = 20
+
+
+@dataclass(frozen=True)
+class Source:
+    site: SiteSettings
+    archive: archives.Archive | None = None
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    feed_path_name = "blog:feed"
+
+    def get_object(self, request, *args, **kwargs):
+        # The feed object is shared by every request: per-request state lives in `obj`.
+        return Source(site=SiteSettings.load())
+
+    def title(self, obj):
+        return obj.site.display_name
+
+    def description(self, obj):
+        return obj.site.tagline or f"The latest articles from {obj.site.display_name}."
+
+    def link(self, obj):
+        return absolute(reverse("blog:article-list"))
+
+    def feed_url(self, obj):
+        return absolute(reverse(self.feed_path_name))
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return (
+            self.articles(obj)
+            .newest_first()
+            .select_related("author")
+            .prefetch_related("categories", "tags")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.body  # cleaned HTML (blog/html.py)
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return archives.author_name(item.author) if item.author else None
+
+    def item_author_link(self, item):
+        return absolute(archives.author_url(item.author)) if item.author else None
+
+    def item_categories(self, item):
+        return [term.name for term in (*item.categories.all(), *item.tags.all())]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    feed_path_name = "blog:feed-atom"
+    subtitle = LatestArticlesFeed.description
+
+
+class ArchiveFeed(LatestArticlesFeed):
+    """A category's, tag's or author's feed: the same items as its archive page."""
+
+    archive_for = None  # a function of the URL's keyword arguments -> Archive
+
+    def get_object(self, request, *args, **kwargs):
+        return Source(site=SiteSettings.load(), archive=type(self).archive_for(**kwargs))
+
+    def title(self, obj):
+        return f"{obj.site.display_name} – {obj.archive.title}"
+
+    def description(self, obj):
+        return obj.archive.description or f"The latest articles in {obj.archive.title}."
+
+    def link(self, obj):
+        return absolute(obj.archive.url)
+
+    def feed_url(self, obj):
+        return absolute(obj.archive.feed_url)
+
+    def articles(self, obj):
+        return obj.archive.articles
+
+
+class CategoryFeed(ArchiveFeed):
+    archive_for = staticmethod(archives.category_archive)
+
+
+class TagFeed(ArchiveFeed):
+    archive_for = staticmethod(archives.tag_archive)
+
+
+class AuthorFeed(ArchiveFeed):
+    archive_for = staticmethod(archives.author_archive)

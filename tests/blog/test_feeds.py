@@ -1,0 +1,95 @@
+import feedparser
+import pytest
+from django.urls import reverse
+
+from blog.models import SiteSettings
+from tests.factories.blog import ArticleFactory, CategoryFactory, TagFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SITE_URL = "http://127.0.0.1:8000"
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    return response, feed
+
+
+@pytest.mark.parametrize(
+    ("name", "version"), [("blog:feed", "rss20"), ("blog:feed-atom", "atom10")]
+)
+def test_site_feed_lists_the_latest_published_articles(client, name, version):
+    SiteSettings.objects.create(pk=1, name="Defence Talks", tagline="Defense News")
+    author = UserFactory(first_name="Jane", last_name="Doe", email="jane@example.org")
+    article = ArticleFactory(title="Drones & <radar>", author=author, tags=[TagFactory(name="x")])
+    ArticleFactory(title="A draft", draft=True)
+    ArticleFactory(title="Scheduled", scheduled=True)
+
+    response, feed = parse(client, reverse(name))
+
+    assert feed.version == version
+    assert feed.feed.title == "Defence Talks"
+    assert [entry.title for entry in feed.entries] == ["Drones & <radar>"]
+    entry = feed.entries[0]
+    assert entry.link == f"{SITE_URL}{article.get_absolute_url()}"
+    assert entry.author_detail.name == "Jane Doe"
+    assert [tag.term for tag in entry.tags] == ["x"]
+    assert b"jane@example.org" not in response.content
+    assert b"@" not in response.content.replace(b"http://", b"")
+
+
+def test_category_and_tag_feeds_carry_their_archives_articles(client):
+    category = CategoryFactory(name="Europe")
+    tag = TagFactory(name="drones")
+    ArticleFactory(title="In Europe", categories=[category])
+    ArticleFactory(title="About drones", tags=[tag])
+    ArticleFactory(title="Neither")
+
+    _, by_category = parse(client, reverse("blog:category-feed", kwargs={"slug": "europe"}))
+    _, by_tag = parse(client, reverse("blog:tag-feed", kwargs={"slug": "drones"}))
+
+    assert [entry.title for entry in by_category.entries] == ["In Europe"]
+    assert by_category.feed.title == "Broadsheet – Category: Europe"
+    assert by_category.feed.link == f"{SITE_URL}{category.get_absolute_url()}"
+    assert [entry.title for entry in by_tag.entries] == ["About drones"]
+
+
+def test_author_feed_carries_the_authors_articles(client):
+    author = UserFactory(username="jane")
+    ArticleFactory(title="By Jane", author=author)
+    ArticleFactory(title="By someone else")
+
+    _, feed = parse(client, reverse("blog:author-feed", kwargs={"username": "jane"}))
+
+    assert [entry.title for entry in feed.entries] == ["By Jane"]
+
+
+def test_feed_of_unknown_category_is_not_found(client):
+    assert client.get(reverse("blog:category-feed", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_pages_announce_the_site_feeds(client):
+    page = client.get(reverse("blog:article-list")).content.decode()
+
+    rss, atom = reverse("blog:feed"), reverse("blog:feed-atom")
+    assert f'type="application/rss+xml" title="Broadsheet – RSS" href="{rss}"' in page
+    assert f'type="application/atom+xml" title="Broadsheet – Atom" href="{atom}"' in page
+
+
+@pytest.mark.parametrize("size", [1, 15])
+def test_feeds_cost_the_same_queries_whatever_their_length(client, django_assert_num_queries, size):
+    tag = TagFactory()
+    category = CategoryFactory()
+    ArticleFactory.create_batch(size, tags=[tag], categories=[category], author=UserFactory())
+    SiteSettings.load()
+
+    # site settings, articles, their categories, their tags (+ the archive's own row(s))
+    with django_assert_num_queries(4):
+        parse(client, reverse("blog:feed"))
+    with django_assert_num_queries(5):
+        parse(client, reverse("blog:tag-feed", kwargs={"slug": tag.slug}))
+    with django_assert_num_queries(6):
+        parse(client, reverse("blog:category-feed", kwargs={"slug": category.slug}))
