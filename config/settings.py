@@ -66,8 +66,10 @@ MIDDLEWARE = [
     # Outermost, so every response (redirects and error pages included) carries the CSP.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Refuses an oversized body with 413 before anything reads it.
+    # Refuses an oversized body with 413 before anything reads it, and a NUL byte in
+    # the path with 400 before it reaches a database query.
     "security.middleware.RequestBodyLimitMiddleware",
+    "security.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

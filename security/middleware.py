@@ -29,3 +29,26 @@ def _content_length(request: HttpRequest) -> int:
         return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
     except ValueError:
         return 0
+
+
+NUL_BYTE_MESSAGE = "The address contains a NUL byte, which no page on this site has."
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a path holding a NUL byte (%00).
+
+    No page's address has one, and PostgreSQL cannot compare or store one: a NUL that
+    reached a query through a path parameter (a user name in /author/<name>/) would raise
+    instead of finding nothing. Query strings and form fields are the views' to judge
+    (Django's form fields refuse NUL; the search answers it calmly).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return HttpResponse(
+                NUL_BYTE_MESSAGE, status=400, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
