@@ -11,10 +11,11 @@ PORT ?= 8000
 # python3.x on PATH.
 PYTHON ?= $(shell scripts/find-python)
 
-.PHONY: help venv install run migrate seed test test-postgres lint format bench clean
+.PHONY: help venv install run serve migrate seed test test-postgres lint format bench clean
 
 help:
 	@echo "make run            set up and serve the site at http://$(HOST):$(PORT)/"
+	@echo "make serve          production: collect static files, migrate, run gunicorn (DEBUG off)"
 	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make test-postgres  run it against the local PostgreSQL server"
 	@echo "make lint           ruff"
@@ -44,6 +45,13 @@ seed: migrate
 run: seed
 	DEBUG=$${DEBUG:-true} $(PY) manage.py create_local_admin
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: DEBUG off, so SECRET_KEY (and the rest, see README) must be set in the
+# environment or .env. Static files are collected and served by whitenoise.
+serve: $(STAMP)
+	DEBUG=false STATIC_MANIFEST=true $(PY) manage.py collectstatic --no-input
+	DEBUG=false STATIC_MANIFEST=true $(PY) manage.py migrate --no-input
+	DEBUG=false $(PY) -m gunicorn -c config/gunicorn.conf.py
 
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from blog.models import Article
 from comments import moderation
 from comments.models import Comment, DiscussionSettings, token_digest
+from core.caching import bump_site_version_on_commit
 from core.ratelimit import Limit, hit
 
 # What people are told; the tests read the same constants.
@@ -211,7 +212,11 @@ def comment_moderate(*, comments: QuerySet[Comment], status: Comment.Status) -> 
     Approving a comment also makes its browser's token proof of a previously approved
     comment: nothing to write for that, the next submission looks it up.
     """
-    return comments.exclude(status=status).update(status=status)
+    changed = comments.exclude(status=status).update(status=status)
+    if changed:
+        # update() sends no model signal: tell the page cache that pages changed.
+        bump_site_version_on_commit()
+    return changed
 
 
 def comment_approve(*, comment: Comment) -> Comment:

@@ -195,6 +195,74 @@ NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
 NEWSLETTER_CATCH_UP_DAYS = env.int("NEWSLETTER_CATCH_UP_DAYS", default=7)
 
 # --- Production serving (gunicorn, whitenoise, caching) -----------------------------
+# Static files are served by the app itself through whitenoise. With STATIC_MANIFEST on
+# (`make serve` and config/gunicorn.conf.py turn it on) they come from `collectstatic`'s
+# output, with hashed names, compressed, cached for a year by browsers; off (the
+# default: runserver, tests) straight from static/, so nothing needs collecting first.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+
+# SQLite under several gunicorn workers: write transactions take the lock when they
+# begin (instead of failing with "database is locked" when a reader upgrades), wait up
+# to 20 s for it, and readers do not block the writer (WAL).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+
+# A Redis cache that fails soft: while Redis is down the site serves from the database
+# (core/cache.py). Short timeouts, so an unreachable server costs little.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+        }
+    )
+CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="broadsheet"))
+
+# Whole-page cache of reader pages for anonymous readers (core/pagecache.py). On by
+# default only with a cache all processes share: with a per-process one, a worker would
+# never see the invalidations made in another.
+PAGE_CACHE = env.bool("PAGE_CACHE", default="LocMemCache" not in CACHES["default"]["BACKEND"])
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
+# URL namespaces whose GET pages may be stored.
+PAGE_CACHE_NAMESPACES = env.list("PAGE_CACHE_NAMESPACES", default=["blog"])
+# Cookies that change nothing on a page (e.g. an analytics id; the comment form's proof
+# token, read only when posting): they do not turn the cache off for the request that
+# carries them. The CSRF cookie never does.
+PAGE_CACHE_IGNORED_COOKIES = env.list(
+    "PAGE_CACHE_IGNORED_COOKIES", default=["comment_author_token"]
+)
+
+# Whitenoise right after the security middleware (static files skip everything else);
+# the page cache before sessions and CSRF, so that a hit touches neither; the 503 page
+# for a lost database catches what the views raise.
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.pagecache.PageCacheMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+]
+
+# `make bench` only: a URL with a minimal view (a small template, no database), the
+# ceiling the other pages are measured against.
+if env.bool("BENCH_CEILING_VIEW", default=False):
+    ROOT_URLCONF = "core.bench_urls"
 
 # --- Security headers and abuse limits ----------------------------------------------
 # Headers every response carries. Django's defaults already send most of them; they are

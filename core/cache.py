@@ -1,0 +1,175 @@
+"""A Redis cache backend that lets the site keep serving when Redis is down.
+
+Django's RedisCache raises on a refused or timed-out connection, which would turn every
+cached page into a 500. This subclass answers as an empty cache instead (a miss for
+reads, "not stored" for writes, a fresh counter for `incr`), logs the outage once, and
+stops trying for `RETRY_SECONDS` so that a dead server costs one failed connection
+every few seconds rather than one per call. The first call after that window tries
+Redis again; when it answers, the cache is back (and that is logged too).
+"""
+
+import functools
+import logging
+import re
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.dispatch import Signal
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("core.cache")
+
+RETRY_SECONDS = 5.0
+# Sent (sender=the backend) when Redis answers again after an outage, so that whatever
+# was written while it was down (a new site version) can be written again.
+cache_reconnected = Signal()
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class _Breaker:
+    """Per-process state of one Redis location: up, or down until a given time."""
+
+    def __init__(self):
+        self.down_until = 0.0
+        self.lock = threading.Lock()
+
+    def is_open(self) -> bool:
+        return self.down_until > time.monotonic()
+
+    def trip(self, location, error):
+        with self.lock:
+            was_up = self.down_until == 0.0
+            self.down_until = time.monotonic() + RETRY_SECONDS
+        if was_up:
+            logger.warning(
+                "Cache server %s unreachable (%s): serving without the cache, retrying every %ss.",
+                location,
+                error,
+                RETRY_SECONDS,
+            )
+
+    def reset(self, location) -> bool:
+        """Mark the server up; True if it was down until now."""
+        if not self.down_until:
+            return False
+        with self.lock:
+            was_down, self.down_until = bool(self.down_until), 0.0
+        if was_down:
+            logger.warning("Cache server %s reachable again: cache back in use.", location)
+        return was_down
+
+
+_breakers: dict[str, _Breaker] = {}
+_breakers_lock = threading.Lock()
+
+
+def _breaker_for(location: str) -> _Breaker:
+    with _breakers_lock:
+        return _breakers.setdefault(location, _Breaker())
+
+
+def _guarded(fallback):
+    """Run the Redis call, or return `fallback(*args, **kwargs)` while Redis is down."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            breaker = self._breaker
+            if breaker.is_open():
+                return fallback(*args, **kwargs)
+            try:
+                result = method(self, *args, **kwargs)
+            except OUTAGE_ERRORS as error:
+                breaker.trip(self._location_label, error)
+                return fallback(*args, **kwargs)
+            if breaker.reset(self._location_label):
+                cache_reconnected.send(sender=type(self), backend=self)
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def _default(key, default=None, version=None):
+    return default
+
+
+class _ReusingClient(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` for every call, and building one costs
+    more than the round trip itself (it fills a table of 165 response callbacks). A
+    client is only a handle on its connection pool, safe to share between threads: keep
+    one per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class ResilientRedisCache(RedisCache):
+    """RedisCache that degrades to "no cache" while Redis is unreachable (see module)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusingClient
+        # For the log: the servers without any password in their URL.
+        self._location_label = ",".join(re.sub(r"//[^@/]*@", "//", s) for s in self._servers)
+        # Shared by every thread's instance of this cache in the process.
+        self._breaker = _breaker_for(self._location_label)
+
+    @_guarded(lambda *a, **k: False)
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().add(key, value, timeout, version)
+
+    @_guarded(_default)
+    def get(self, key, default=None, version=None):
+        return super().get(key, default, version)
+
+    @_guarded(lambda *a, **k: None)
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().set(key, value, timeout, version)
+
+    @_guarded(lambda *a, **k: False)
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().touch(key, timeout, version)
+
+    @_guarded(lambda *a, **k: False)
+    def delete(self, key, version=None):
+        return super().delete(key, version)
+
+    @_guarded(lambda *a, **k: {})
+    def get_many(self, keys, version=None):
+        return super().get_many(keys, version)
+
+    @_guarded(lambda *a, **k: False)
+    def has_key(self, key, version=None):
+        return super().has_key(key, version)
+
+    # A counter that cannot be read starts afresh: rate limits fail open while Redis
+    # is down (counting in the database instead would put the load on the other
+    # shared service).
+    @_guarded(lambda key, delta=1, version=None: delta)
+    def incr(self, key, delta=1, version=None):
+        return super().incr(key, delta, version)
+
+    @_guarded(lambda data, *a, **k: list(data))
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return super().set_many(data, timeout, version)
+
+    @_guarded(lambda *a, **k: None)
+    def delete_many(self, keys, version=None):
+        return super().delete_many(keys, version)
+
+    @_guarded(lambda *a, **k: None)
+    def clear(self):
+        return super().clear()

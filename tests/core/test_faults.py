@@ -1,0 +1,183 @@
+"""Faults: Redis down (serve from the database, logged) and PostgreSQL down (a 503 page)."""
+
+import logging
+import socket
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError, connection
+from django.urls import reverse
+
+from core import cache as resilient
+from core.pagecache import HEADER
+from core.ratelimit import Limit, hit
+from tests.factories.blog import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/4"
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # nothing listens there once the socket closes
+
+
+def _redis_cache(settings, location):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "broadsheet-tests",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_breakers():
+    resilient._breakers.clear()
+    yield
+    resilient._breakers.clear()
+
+
+@pytest.fixture
+def redis_down(page_cache):
+    _redis_cache(page_cache, f"redis://127.0.0.1:{_closed_port()}/4")
+    return page_cache
+
+
+@pytest.fixture
+def redis_up(page_cache):
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            pass
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    _redis_cache(page_cache, REDIS_URL)
+    cache.clear()
+    yield page_cache
+    cache.clear()
+
+
+def test_pages_are_served_from_the_database_while_redis_is_down(redis_down, client, caplog):
+    article = ArticleFactory(title="Still readable")
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
+        first = client.get(article.get_absolute_url())
+        second = client.get(article.get_absolute_url())
+        home = client.get(reverse("blog:article-list"))
+
+    assert first.status_code == second.status_code == home.status_code == 200
+    assert "Still readable" in second.text
+    assert second[HEADER] != "hit"
+    outage_logs = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(outage_logs) == 1  # logged once per outage, not once per call
+
+
+def test_rate_limits_fail_open_while_redis_is_down(redis_down):
+    assert hit("comment", "127.0.0.1", Limit(count=1, seconds=60)) is None
+    assert hit("comment", "127.0.0.1", Limit(count=1, seconds=60)) is None
+
+
+def test_cache_is_used_again_when_redis_comes_back(redis_up, client, monkeypatch, caplog):
+    article = ArticleFactory(title="Back in cache")
+    real_get_client = type(cache._cache).get_client
+
+    def refused(*args, **kwargs):
+        raise resilient.RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(type(cache._cache), "get_client", refused)
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+        monkeypatch.setattr(type(cache._cache), "get_client", real_get_client)
+        for breaker in resilient._breakers.values():
+            breaker.down_until = 1.0  # the retry window has passed
+        client.get(article.get_absolute_url())
+        response = client.get(article.get_absolute_url())
+
+    assert response[HEADER] == "hit"
+    assert "Back in cache" in response.text
+    assert any("reachable again" in r.getMessage() for r in caplog.records)
+
+
+def test_page_cache_on_redis_serves_a_hit_without_any_query(
+    redis_up, client, django_assert_num_queries
+):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert client.get(article.get_absolute_url())[HEADER] == "hit"
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def refuse():
+        raise OperationalError("connection to server at 127.0.0.1 refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+
+
+def test_database_down_gives_a_clear_503_page(client, database_down):
+    response = client.get("/2024/01/01/any-article/")
+
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.text
+    assert "Traceback" not in response.text
+    assert response["Retry-After"]
+
+
+def test_database_down_home_page_is_a_503_too(client, database_down):
+    assert client.get(reverse("blog:article-list")).status_code == 503
+
+
+def test_cached_pages_are_still_served_while_the_database_is_down(page_cache, client, monkeypatch):
+    article = ArticleFactory(title="Served from cache")
+    client.get(article.get_absolute_url())
+
+    monkeypatch.setattr(
+        connection, "ensure_connection", lambda: (_ for _ in ()).throw(OperationalError("down"))
+    )
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Served from cache" in response.text
+
+
+def test_unreachable_postgresql_gives_the_503_page_in_a_real_process():
+    """The whole stack, in its own process, pointed at a PostgreSQL port nobody listens on."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "response = Client().get('/')\n"
+        "print(response.status_code, response['Retry-After'])\n"
+        "print(response.content.decode())\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{_closed_port()}/broadsheet",
+        "ALLOWED_HOSTS": "testserver",
+        "PAGE_CACHE": "false",
+        "LOG_LEVEL": "CRITICAL",
+    }
+    result = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    status_line, page = result.stdout.split("\n", 1)
+    assert status_line == "503 30"
+    assert "Temporarily unavailable" in page
+    assert "Traceback" not in result.stdout + result.stderr

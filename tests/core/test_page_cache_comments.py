@@ -1,0 +1,146 @@
+"""The comment form on a cached article page: CSRF passes, and what is one reader's stays theirs."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.services import comment_approve, comment_moderate
+from core.pagecache import HEADER
+from tests.factories.blog import ArticleFactory
+from tests.factories.comments import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+
+
+@pytest.fixture(autouse=True)
+def _no_flood_limit(settings):
+    settings.COMMENT_FLOOD_SECONDS = 0
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(title="Drones over the Baltic")
+
+
+@pytest.fixture
+def cached(page_cache, article):
+    """The article page is in the cache, put there by some other reader."""
+    Client().get(article.get_absolute_url())
+    return article
+
+
+def comment_data(token, **extra):
+    return {
+        "csrfmiddlewaretoken": token,
+        "comment": "Pending thoughts on logistics.",
+        "author": "Ada Reader",
+        "email": "ada@example.net",
+        "url": "",
+        "comment_parent": "0",
+        **extra,
+    }
+
+
+def test_comment_form_on_a_cached_page_passes_csrf(cached):
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(cached.get_absolute_url())
+    assert page[HEADER] == "hit"
+    token = TOKEN_FIELD.search(page.text).group(1)
+
+    posted = reader.post(reverse("comments:post", args=[cached.pk]), comment_data(token))
+
+    assert posted.status_code == 303
+    assert Comment.objects.filter(author_name="Ada Reader").exists()
+
+
+def test_pending_comment_is_shown_to_its_author_only(cached):
+    author = Client(enforce_csrf_checks=True)
+    token = TOKEN_FIELD.search(author.get(cached.get_absolute_url()).text).group(1)
+    author.post(reverse("comments:post", args=[cached.pk]), comment_data(token))
+
+    own_view = author.get(cached.get_absolute_url())
+    others_view = Client().get(cached.get_absolute_url())
+
+    assert own_view[HEADER] == "bypass"
+    assert "Pending thoughts on logistics." in own_view.text
+    assert others_view[HEADER] == "hit"
+    assert "Pending thoughts on logistics." not in others_view.text
+
+
+def test_saved_name_is_prefilled_for_its_reader_only(cached):
+    author = Client(enforce_csrf_checks=True)
+    token = TOKEN_FIELD.search(author.get(cached.get_absolute_url()).text).group(1)
+    data = comment_data(token, **{"wp-comment-cookies-consent": "on"})
+    author.post(reverse("comments:post", args=[cached.pk]), data)
+
+    own_view = author.get(cached.get_absolute_url())
+    others_view = Client().get(cached.get_absolute_url())
+
+    assert 'value="Ada Reader"' in own_view.text
+    assert 'value="Ada Reader"' not in others_view.text
+    assert "ada@example.net" not in others_view.text
+
+
+def test_new_comment_awaiting_moderation_leaves_the_cache_alone(cached):
+    reader = Client(enforce_csrf_checks=True)
+    token = TOKEN_FIELD.search(reader.get(cached.get_absolute_url()).text).group(1)
+    reader.post(reverse("comments:post", args=[cached.pk]), comment_data(token))
+
+    assert Client().get(cached.get_absolute_url())[HEADER] == "hit"
+
+
+def test_approving_a_comment_shows_it_on_the_cached_page_at_once(
+    cached, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(article=cached, body="Now public remark.")
+    assert "Now public remark." not in Client().get(cached.get_absolute_url()).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comment=comment)
+
+    assert "Now public remark." in Client().get(cached.get_absolute_url()).text
+
+
+def test_removing_a_comment_takes_it_off_the_cached_page_at_once(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(article=article, approved=True, body="Soon in the trash.")
+    assert "Soon in the trash." in Client().get(article.get_absolute_url()).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_moderate(comments=Comment.objects.filter(pk=comment.pk), status="trash")
+
+    assert "Soon in the trash." not in Client().get(article.get_absolute_url()).text
+
+
+def test_editing_a_comment_in_the_admin_changes_the_cached_page_at_once(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(article=article, approved=True, body="Typo in here.")
+    Client().get(article.get_absolute_url())
+
+    comment.body = "Typo fixed."
+    with django_capture_on_commit_callbacks(execute=True):
+        comment.save()
+
+    assert "Typo fixed." in Client().get(article.get_absolute_url()).text
+
+
+def test_cached_article_with_many_comments_costs_no_query(
+    page_cache, article, django_assert_num_queries
+):
+    for n in range(5):
+        parent = CommentFactory(article=article, approved=True, body=f"Thread {n} opens.")
+        CommentFactory.create_batch(4, article=article, approved=True, parent=parent, depth=2)
+    Client().get(article.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        response = Client().get(article.get_absolute_url())
+
+    assert response[HEADER] == "hit"
+    assert "Thread 4 opens." in response.text
