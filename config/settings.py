@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,16 +57,27 @@ INSTALLED_APPS = [
     "newsletter",
     # Always installed so its queue table exists whichever TASKS_BACKEND is chosen.
     "django_tasks_db",
+    "privacy",
+    "axes",  # admin login lock-out (see "Security headers and abuse limits")
+    "security",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response (redirects and error pages included) carries the CSP.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized body with 413 before anything reads it, and a NUL byte in
+    # the path with 400 before it reaches a database query.
+    "security.middleware.RequestBodyLimitMiddleware",
+    "security.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Sections other apps add to blog's pages, in order ({% page_sections %} in blog_tags).
@@ -94,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site",
+                "django.template.context_processors.csp",  # {{ csp_nonce }}
             ],
         },
     },
@@ -270,6 +283,93 @@ if env.bool("BENCH_CEILING_VIEW", default=False):
     ROOT_URLCONF = "core.bench_urls"
 
 # --- Security headers and abuse limits ----------------------------------------------
+# Headers every response carries. Django's defaults already send most of them; they are
+# spelled out so `check --deploy` and a reader of this file see the same policy.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # the admin too: nothing here is meant to be framed
+# Content Security Policy: our own scripts and styles only; an inline <script> or <style>
+# needs the request's nonce ({{ csp_nonce }}, as the admin's templates do). Images may
+# come from any https host because editors embed them in articles (the article
+# sanitizer allows http/https <img src>); images cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "https:", "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# HTTPS follows the scheme of SITE_URL: an https site gets HSTS, the redirect to https
+# and Secure cookies; a plain-http one (a laptop, a DEBUG-off test run) gets none of them,
+# so it keeps working there.
+SITE_IS_HTTPS = urlsplit(SITE_URL).scheme == "https"
+if SITE_IS_HTTPS:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    # Behind a proxy that terminates TLS, the request Django sees is plain http; the
+    # proxy says what the client used in a header, named here in request.META form
+    # (e.g. HTTP_X_FORWARDED_PROTO), whose value is "https" for a secure request. Only
+    # name a header the proxy always sets (overwriting what the client sent).
+    if _tls_header := env.str("TLS_PROXY_HEADER", default=""):
+        if not _tls_header.startswith("HTTP_"):
+            raise ImproperlyConfigured(
+                f"TLS_PROXY_HEADER must name a header in request.META form, such as "
+                f"HTTP_X_FORWARDED_PROTO, not {_tls_header!r}."
+            )
+        SECURE_PROXY_SSL_HEADER = (_tls_header, "https")
+# HttpOnly cookies always: no script of ours reads a cookie. The CSRF token reaches
+# forms through the template (the page cache of "Production serving" fills each
+# reader's token into a stored page on the server, not with a script); a future script
+# that posts should read the token from the form's hidden input, not the cookie.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Request bodies: one cap on the whole body (the admin's longest article fits many
+# times over); larger bodies are refused with 413 before anything reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+# No endpoint takes file uploads; the body cap covers multipart bodies too.
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# Admin login lock-out (django-axes): after AXES_FAILURE_LIMIT failed logins from one
+# client address, logins from it are refused (429) for AXES_COOLOFF_HOURS; a success does
+# not reset the count. Failures are counted in the database (AccessAttempt rows, visible
+# in the admin), so they hold across app servers and restarts. Release early with
+# `manage.py axes_reset` (everything), `axes_reset_ip ADDRESS` or `axes_reset_username
+# NAME`, or by deleting the attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "security.backends.LoginLockoutBackend",  # django-axes, see the class
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"  # honours TRUSTED_PROXY_HEADER
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "security.views.login_locked_out"  # 429 with Retry-After
+AXES_VERBOSE = False
+
+# Readers' privacy requests (privacy/): a reader's request is confirmed by a signed link
+# mailed to the address, valid this long; requests per client address, and per email
+# address, in a window; what a reader's erasure does with their comments.
+PRIVACY_CONFIRM_MAX_AGE = env.int("PRIVACY_CONFIRM_MAX_AGE", default=24 * 3600)
+PRIVACY_REQUEST_RATE = env.int("PRIVACY_REQUEST_RATE", default=3)
+PRIVACY_REQUEST_RATE_SECONDS = env.int("PRIVACY_REQUEST_RATE_SECONDS", default=3600)
+PRIVACY_ERASE_COMMENTS = env.str("PRIVACY_ERASE_COMMENTS", default="anonymise")
+if PRIVACY_ERASE_COMMENTS not in ("anonymise", "delete"):
+    raise ImproperlyConfigured(
+        f"PRIVACY_ERASE_COMMENTS must be anonymise or delete, not {PRIVACY_ERASE_COMMENTS!r}."
+    )
 
 LOGGING = {
     "version": 1,

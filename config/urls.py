@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("blog.urls")),
 ]

@@ -1,0 +1,25 @@
+from django import forms
+
+from privacy.models import PrivacyRequest
+
+EMAIL_INVALID = "Enter a valid email address, like name@example.com."
+EMAIL_REQUIRED = "Enter the email address the request is about."
+KIND_REQUIRED = "Choose what you would like us to do."
+
+
+class PrivacyRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"invalid": EMAIL_INVALID, "required": EMAIL_REQUIRED},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    kind = forms.ChoiceField(
+        label="What would you like us to do?",
+        choices=[
+            (PrivacyRequest.Kind.EXPORT, "Send me a copy of everything you hold about me"),
+            (PrivacyRequest.Kind.ERASE, "Erase everything you hold about me"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": KIND_REQUIRED, "invalid_choice": KIND_REQUIRED},
+    )
