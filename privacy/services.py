@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
+from core.caching import bump_site_version_on_commit
 from newsletter.models import Subscriber
 from privacy import emails
 from privacy.models import PrivacyRequest, email_digest, mask_email
@@ -164,6 +165,8 @@ def privacy_erase(*, request: PrivacyRequest) -> dict:
         comments_done = {
             "comments_anonymised": comments.update(
                 author_name=ANONYMOUS,
+                # The byline is stored rendered (comments/rendering.py): it goes too.
+                author_html=ANONYMOUS,
                 author_email="",
                 author_url="",
                 ip_address="",
@@ -172,6 +175,8 @@ def privacy_erase(*, request: PrivacyRequest) -> dict:
                 user=None,
             )
         }
+        # update() sends no signal: pages showing the old name must be rendered anew.
+        bump_site_version_on_commit()
     subscribers = Subscriber.objects.with_address(address)
     deleted = subscribers.delete()[1]
     request.result = {

@@ -55,6 +55,7 @@ def test_erasure_anonymises_comments_and_removes_subscription_and_deliveries(hel
     first = Comment.objects.get(pk=held_data["comments"][0].pk)
     assert first.body == "First thoughts"
     assert (first.author_name, first.author_email, first.author_url) == ("Anonymous", "", "")
+    assert first.author_html == "Anonymous"
     assert (first.ip_address, first.user_agent, first.author_token_digest) == ("", "", "")
     assert Comment.objects.get(pk=held_data["reply"].pk).parent_id == first.pk
     assert not Comment.objects.filter(author_email__iexact=ADDRESS).exists()
@@ -123,3 +124,13 @@ def test_commands_refuse_what_is_not_an_address(db):
     with pytest.raises(CommandError, match="is not an email address"):
         call_command("privacy_erase", "not-an-address")
     assert not PrivacyRequest.objects.exists()
+
+
+def test_erased_commenter_no_longer_shows_on_the_article_page(client, article, held_data):
+    assert "pat.example" in client.get(article.get_absolute_url()).content.decode()
+
+    services.privacy_erase(request=PrivacyRequestFactory(email=ADDRESS, erase=True))
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Pat" not in html and "pat.example" not in html
+    assert '<b class="comment-author">Anonymous</b>' in html
