@@ -181,3 +181,22 @@ def test_unreachable_postgresql_gives_the_503_page_in_a_real_process():
     assert status_line == "503 30"
     assert "Temporarily unavailable" in page
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_rate_limit_on_redis_counts_in_one_round_trip_and_gives_the_time_left(
+    redis_up, monkeypatch
+):
+    from redis.client import Pipeline
+
+    executed = []
+    real_execute = Pipeline.execute
+    monkeypatch.setattr(
+        Pipeline, "execute", lambda self, *a, **k: executed.append(1) or real_execute(self, *a, **k)
+    )
+    limit = Limit(count=2, seconds=60)
+
+    answers = [hit("test-redis", "198.51.100.7", limit) for _ in range(3)]
+
+    assert answers[:2] == [None, None]
+    assert 55 <= answers[2] <= 60
+    assert len(executed) == 3  # one pipelined round trip per hit

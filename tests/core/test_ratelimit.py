@@ -37,3 +37,29 @@ def test_keys_and_scopes_are_counted_apart(clock):
 def test_a_zero_limit_is_off(clock):
     for _ in range(5):
         assert ratelimit.hit("test", "x", Limit(count=0, seconds=60)) is None
+
+
+def test_every_hit_is_one_cache_round_trip(clock, monkeypatch):
+    from django.core.cache import cache
+
+    calls = []
+
+    class CountingCache:
+        def __getattr__(self, name):
+            method = getattr(cache, name)
+
+            def counted(*args, **kwargs):
+                calls.append(name)
+                return method(*args, **kwargs)
+
+            return counted
+
+    monkeypatch.setattr(ratelimit, "cache", CountingCache())
+    limit = Limit(count=1, seconds=60)
+
+    for expected_wait in (None, 60, 60):
+        calls.clear()
+        assert ratelimit.hit("test", "x", limit) == expected_wait
+        # Opening the window tries incr first (a miss answers at once on Redis, too).
+        assert calls in (["incr", "add"], ["incr"])
+    assert calls == ["incr"]
