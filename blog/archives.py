@@ -63,9 +63,12 @@ def tag_archive(slug: str) -> Archive:
 
 
 def author_archive(username: str) -> Archive:
-    """An author's articles. Someone who has published nothing has no page: the view
-    answers 404 for an empty author archive, so the page does not confirm an account."""
-    author = get_object_or_404(get_user_model(), **{get_user_model().USERNAME_FIELD: username})
+    """An author's articles. Someone who has published nothing (readers see nothing
+    of theirs yet) has no archive: 404 for the page and the feed alike, so neither
+    confirms an account."""
+    user_model = get_user_model()
+    authors = user_model.objects.filter(pk__in=Article.objects.published().values("author_id"))
+    author = get_object_or_404(authors, **{user_model.USERNAME_FIELD: username})
     return Archive(
         kind="Author",
         name=author_name(author),

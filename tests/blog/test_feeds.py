@@ -93,3 +93,18 @@ def test_feeds_cost_the_same_queries_whatever_their_length(client, django_assert
         parse(client, reverse("blog:tag-feed", kwargs={"slug": tag.slug}))
     with django_assert_num_queries(6):
         parse(client, reverse("blog:category-feed", kwargs={"slug": category.slug}))
+
+
+def test_author_feed_is_not_found_exactly_when_the_author_page_is_not(client):
+    UserFactory(username="quiet")
+    UserFactory(username="reader", is_staff=False)
+    drafty = UserFactory(username="drafty")
+    ArticleFactory(author=drafty, draft=True)
+    ArticleFactory(author=drafty, scheduled=True)
+    ArticleFactory(author=UserFactory(username="jane"))
+
+    for username in ("quiet", "reader", "drafty", "nobody", "jane"):
+        page = client.get(reverse("blog:author", kwargs={"username": username}))
+        feed = client.get(reverse("blog:author-feed", kwargs={"username": username}))
+        assert (username, feed.status_code) == (username, page.status_code)
+    assert client.get(reverse("blog:author-feed", kwargs={"username": "drafty"})).status_code == 404
