@@ -23,7 +23,7 @@ class Archive:
     url: str
     articles: QuerySet  # published only, not yet ordered
     description: str = ""
-    feed_url: str = ""  # empty: the archive has no feed of its own (a month)
+    feed_url: str = ""  # empty: the archive has no feed of its own
     ancestors: list = field(default_factory=list)  # a category's parents, root first
 
     @property
@@ -92,9 +92,14 @@ def month_archive(year: str | int, month: str | int) -> Archive:
         kind="Month",
         name=format_date(first_day, "F Y"),
         url=month_url(first_day.year, first_day.month),
+        feed_url=reverse("blog:month-feed", kwargs=_month_kwargs(first_day)),
         articles=articles,
     )
 
 
 def month_url(year: int, month: int) -> str:
-    return reverse("blog:month-archive", kwargs={"year": f"{year:04d}", "month": f"{month:02d}"})
+    return reverse("blog:month-archive", kwargs=_month_kwargs(date(year, month, 1)))
+
+
+def _month_kwargs(day: date) -> dict:
+    return {"year": f"{day.year:04d}", "month": f"{day.month:02d}"}

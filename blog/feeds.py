@@ -1,5 +1,5 @@
-"""The site's feeds: the latest articles (RSS 2.0 and Atom), and one per category, tag
-and author. Links are absolute from settings.SITE_URL, so a feed read from a cache or
+"""The site's feeds: the latest articles (RSS 2.0 and Atom), and one per category, tag,
+author and month. Links are absolute from settings.SITE_URL, so a feed read from a cache or
 behind a proxy still points at the public site. Items carry the author's name only,
 never an email address.
 """
@@ -90,7 +90,7 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class ArchiveFeed(LatestArticlesFeed):
-    """A category's, tag's or author's feed: the same items as its archive page."""
+    """A category's, tag's, author's or month's feed: the same items as its archive page."""
 
     archive_for = None  # a function of the URL's keyword arguments -> Archive
 
@@ -123,3 +123,7 @@ class TagFeed(ArchiveFeed):
 
 class AuthorFeed(ArchiveFeed):
     archive_for = staticmethod(archives.author_archive)
+
+
+class MonthFeed(ArchiveFeed):
+    archive_for = staticmethod(archives.month_archive)

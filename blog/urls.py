@@ -41,6 +41,11 @@ urlpatterns = [
         views.MonthArchiveView.as_view(),
         name="month-archive",
     ),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/feed/$",
+        feeds.MonthFeed(),
+        name="month-feed",
+    ),
     # WordPress's "day and name" permalinks: /2024/11/03/the-slug/
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-a-zA-Z0-9_]+)/$",
