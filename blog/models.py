@@ -301,6 +301,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.title = html.remove_control_characters(self.title)
+        self.excerpt = html.remove_control_characters(self.excerpt)
         if not self.slug:
             self.slug = unique_slug(self.title, exclude_pk=self.pk)
         self.body = html.clean_article_html(self.body)
