@@ -23,7 +23,7 @@ class Archive:
     url: str
     articles: QuerySet  # published only, not yet ordered
     description: str = ""
-    feed_url: str = ""  # empty: the archive has no feed of its own (a month)
+    feed_url: str = ""  # empty: the archive has no feed of its own
     ancestors: list = field(default_factory=list)  # a category's parents, root first
 
     @property
@@ -63,9 +63,12 @@ def tag_archive(slug: str) -> Archive:
 
 
 def author_archive(username: str) -> Archive:
-    """An author's articles. Someone who has published nothing has no page: the view
-    answers 404 for an empty author archive, so the page does not confirm an account."""
-    author = get_object_or_404(get_user_model(), **{get_user_model().USERNAME_FIELD: username})
+    """An author's articles. Someone who has published nothing (readers see nothing
+    of theirs yet) has no archive: 404 for the page and the feed alike, so neither
+    confirms an account."""
+    user_model = get_user_model()
+    authors = user_model.objects.filter(pk__in=Article.objects.published().values("author_id"))
+    author = get_object_or_404(authors, **{user_model.USERNAME_FIELD: username})
     return Archive(
         kind="Author",
         name=author_name(author),
@@ -89,9 +92,14 @@ def month_archive(year: str | int, month: str | int) -> Archive:
         kind="Month",
         name=format_date(first_day, "F Y"),
         url=month_url(first_day.year, first_day.month),
+        feed_url=reverse("blog:month-feed", kwargs=_month_kwargs(first_day)),
         articles=articles,
     )
 
 
 def month_url(year: int, month: int) -> str:
-    return reverse("blog:month-archive", kwargs={"year": f"{year:04d}", "month": f"{month:02d}"})
+    return reverse("blog:month-archive", kwargs=_month_kwargs(date(year, month, 1)))
+
+
+def _month_kwargs(day: date) -> dict:
+    return {"year": f"{day.year:04d}", "month": f"{day.month:02d}"}

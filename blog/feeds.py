@@ -1,5 +1,5 @@
-"""The site's feeds: the latest articles (RSS 2.0 and Atom), and one per category, tag
-and author. Links are absolute from settings.SITE_URL, so a feed read from a cache or
+"""The site's feeds: the latest articles (RSS 2.0 and Atom), and one per category, tag,
+author and month. Links are absolute from settings.SITE_URL, so a feed read from a cache or
 behind a proxy still points at the public site. Items carry the author's name only,
 never an email address.
 """
@@ -11,10 +11,41 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from blog import archives
+from blog import archives, html
 from blog.models import Article, SiteSettings
 
 FEED_ITEMS = 20
+
+
+def _without_control_characters(value):
+    if isinstance(value, str):
+        return html.remove_control_characters(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_without_control_characters(part) for part in value)
+    return value
+
+
+class _CleanTextFeed:
+    """A feed generator that passes every text of the feed and its items through
+    `html.remove_control_characters`: text stored before that rule (or typed into a
+    field it does not guard, a category's name) cannot make a feed unwritable."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {key: _without_control_characters(v) for key, v in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        item = self.items[-1]
+        self.items[-1] = {key: _without_control_characters(v) for key, v in item.items()}
+
+
+class RssFeed(_CleanTextFeed, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_CleanTextFeed, Atom1Feed):
+    pass
 
 
 @dataclass(frozen=True)
@@ -28,7 +59,7 @@ def absolute(path: str) -> str:
 
 
 class LatestArticlesFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
     feed_path_name = "blog:feed"
 
     def get_object(self, request, *args, **kwargs):
@@ -84,13 +115,13 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     feed_path_name = "blog:feed-atom"
     subtitle = LatestArticlesFeed.description
 
 
 class ArchiveFeed(LatestArticlesFeed):
-    """A category's, tag's or author's feed: the same items as its archive page."""
+    """A category's, tag's, author's or month's feed: the same items as its archive page."""
 
     archive_for = None  # a function of the URL's keyword arguments -> Archive
 
@@ -123,3 +154,7 @@ class TagFeed(ArchiveFeed):
 
 class AuthorFeed(ArchiveFeed):
     archive_for = staticmethod(archives.author_archive)
+
+
+class MonthFeed(ArchiveFeed):
+    archive_for = staticmethod(archives.month_archive)

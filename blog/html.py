@@ -48,6 +48,24 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
 
 
+# Characters that no text of ours may hold: C0 controls but tab, line feed and carriage
+# return, DEL and the C1 controls, lone surrogates (half a UTF-16 pair), and U+FFFE and
+# U+FFFF. XML 1.0 refuses the C0 ones (a feed holding one cannot be written: Django
+# raises UnserializableContentError), and HTML calls all of them parse errors. Pasted
+# from word processors or terminals, they are invisible, so removing them loses nothing.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def remove_control_characters(text: str) -> str:
+    """`text` without the characters no page or feed may hold (see above).
+
+    Applied wherever text enters: the article and comment sanitizers below, an article's
+    title and excerpt on save, the comment form, the seed importer; and on the way out
+    by the feeds, so that a row stored before this rule still cannot break one.
+    """
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
 def paragraphs_to_html(paragraphs: list[str]) -> str:
     """Plain-text paragraphs as HTML: text is text, so `<script>` stays those characters."""
     return "\n".join(f"<p>{escape(text, quote=False)}</p>" for text in paragraphs)
@@ -70,7 +88,7 @@ def autop(text: str) -> str:
 
 def clean_article_html(html: str) -> str:
     """Editor-written body (HTML, or plain text with blank lines) as safe article HTML."""
-    return _unwrap_hrefless_links(_article_cleaner.clean(autop(html)))
+    return _unwrap_hrefless_links(_article_cleaner.clean(autop(remove_control_characters(html))))
 
 
 # nh3 drops a refused href (javascript:, data:, relative in comments) but keeps the <a>,
@@ -178,7 +196,7 @@ _URL_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
 
 def clean_comment_html(text: str) -> str:
     """A reader's comment (plain text with a few tags) as safe HTML, links made clickable."""
-    cleaned = _comment_cleaner.clean(_comment_autop(text))
+    cleaned = _comment_cleaner.clean(_comment_autop(remove_control_characters(text)))
     linker = _Linkifier()
     linker.feed(cleaned)
     linker.close()

@@ -68,6 +68,7 @@ def parse(text: str) -> ParsedArticle:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         raise SeedError("the file contains NUL bytes; it is not a text document")
+    text = html.remove_control_characters(text)
     if not text.strip():
         raise SeedError("the file is empty")
     # Lines of only white space before the title are skipped like empty ones.

@@ -156,7 +156,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What an article list needs: no body, but the author and the categories."""
         return (
-            self.defer("body", "body_blocks")
+            self.defer("body", "body_blocks", "body_text")
             .select_related("author")
             .prefetch_related(
                 models.Prefetch("categories", queryset=Category.objects.only("name", "slug"))
@@ -175,7 +175,9 @@ class ArticleQuerySet(models.QuerySet):
 
         PostgreSQL: full-text search (stemmed, title weighted above body, ranked) over the
         stored document of migration 0005, through its GIN index. Other databases: every
-        word must appear in the title or the body; newest first.
+        word must appear in the title or the body's text (`body_text`, not its markup);
+        newest first. SQLite compares case-insensitively for ASCII letters only: "über"
+        does not find "Über" there (a documented limit of the development database).
         """
         if connections[self.db].vendor == "postgresql":
             query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
@@ -187,7 +189,7 @@ class ArticleQuerySet(models.QuerySet):
             )
         matches = self
         for word in words.split():
-            matches = matches.filter(Q(title__icontains=word) | Q(body__icontains=word))
+            matches = matches.filter(Q(title__icontains=word) | Q(body_text__icontains=word))
         return matches.annotate(rank=Value(0.0)).order_by("-published_at", "-pk")
 
     def related_to(self, article: "Article", *, limit: int = RELATED_LIMIT):
@@ -275,6 +277,9 @@ class Article(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     # Derived on save so that no reader's request has to parse the body.
     body_blocks = models.JSONField(default=list, editable=False)
+    # The body's text without markup, derived on save: what search reads on databases
+    # without full-text search, so that "strong" does not find every <strong>.
+    body_text = models.TextField(blank=True, editable=False)
     # Where an imported article came from (the seed's file name), so that importing
     # the same file again updates the article instead of creating another.
     import_source = models.CharField(max_length=255, blank=True, editable=False)
@@ -301,10 +306,13 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.title = html.remove_control_characters(self.title)
+        self.excerpt = html.remove_control_characters(self.excerpt)
         if not self.slug:
             self.slug = unique_slug(self.title, exclude_pk=self.pk)
         self.body = html.clean_article_html(self.body)
         self.body_blocks = html.split_blocks(self.body)
+        self.body_text = html.strip_tags(self.body)
         if not self.excerpt.strip() and self.body_blocks:
             first_paragraph = html.strip_tags(self.body_blocks[0])
             self.excerpt = Truncator(first_paragraph).words(EXCERPT_WORDS)

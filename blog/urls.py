@@ -1,10 +1,27 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
 from blog import feeds, views
 from blog.sitemaps import SITEMAPS
 
 app_name = "blog"
+
+
+class UsernameConverter:
+    """What a Django username may hold (UnicodeUsernameValidator: letters, digits and
+    @.+-_). Anything else, a NUL byte included, is no author: 404 before any query
+    (PostgreSQL refuses NUL in text and would answer 500)."""
+
+    regex = r"[\w.@+-]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UsernameConverter, "username")
 
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
@@ -17,12 +34,17 @@ urlpatterns = [
     path("category/<slug:slug>/feed/", feeds.CategoryFeed(), name="category-feed"),
     path("tag/<slug:slug>/", views.TagArchiveView.as_view(), name="tag"),
     path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
-    path("author/<str:username>/", views.AuthorArchiveView.as_view(), name="author"),
-    path("author/<str:username>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("author/<username:username>/", views.AuthorArchiveView.as_view(), name="author"),
+    path("author/<username:username>/feed/", feeds.AuthorFeed(), name="author-feed"),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$",
         views.MonthArchiveView.as_view(),
         name="month-archive",
+    ),
+    re_path(
+        r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/feed/$",
+        feeds.MonthFeed(),
+        name="month-feed",
     ),
     # WordPress's "day and name" permalinks: /2024/11/03/the-slug/
     re_path(

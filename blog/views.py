@@ -12,12 +12,24 @@ from blog.models import Article, OldSlug
 ARTICLES_PER_PAGE = 10
 
 
-class ArticleListView(ListView):
+class PaginatedListView(ListView):
+    """A list in pages of ARTICLES_PER_PAGE. A page number is ASCII digits (or "last"):
+    Python's int() also reads "١" or "１" as 1, which would give page 1 a second address."""
+
+    paginate_by = ARTICLES_PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
+        if page is not None and page != "last" and not (page.isascii() and page.isdigit()):
+            raise Http404("No such page.")
+        return super().paginate_queryset(queryset, page_size)
+
+
+class ArticleListView(PaginatedListView):
     """The home page: published articles, newest first."""
 
     template_name = "blog/article_list.html"
     context_object_name = "articles"
-    paginate_by = ARTICLES_PER_PAGE
 
     def get(self, request, *args, **kwargs):
         # WordPress answers searches at its home address: /?s=words
@@ -29,12 +41,11 @@ class ArticleListView(ListView):
         return Article.objects.published().newest_first().for_listing()
 
 
-class SearchView(ListView):
+class SearchView(PaginatedListView):
     """Published articles matching ?s=words, best first, with the words marked."""
 
     template_name = "blog/search.html"
     context_object_name = "articles"
-    paginate_by = ARTICLES_PER_PAGE
 
     def get_queryset(self):
         raw = self.request.GET.get("s")
@@ -58,12 +69,11 @@ class SearchView(ListView):
         return context
 
 
-class ArchiveView(ListView):
+class ArchiveView(PaginatedListView):
     """A category, tag, author or month archive: its published articles, newest first."""
 
     template_name = "blog/archive.html"
     context_object_name = "articles"
-    paginate_by = ARTICLES_PER_PAGE
 
     def get_archive(self) -> archives.Archive:
         raise NotImplementedError

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
 
+from blog.feeds import RssFeed
 from blog.models import Article, SiteSettings
 from comments.models import Comment
 
@@ -22,7 +22,7 @@ def absolute(path: str) -> str:
 
 
 class LatestCommentsFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
 
     def get_object(self, request, *args, **kwargs):
         # The feed object is shared by every request: per-request state lives in `obj`.

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.encoding import iri_to_uri
 
+from blog import html
 from comments.models import (
     AUTHOR_EMAIL_MAX_LENGTH,
     AUTHOR_NAME_MAX_LENGTH,
@@ -29,15 +30,27 @@ CONSENT_LABEL = "Save my name, email, and website in this browser for the next t
 HONEYPOT_FIELD = "url_confirm"
 
 
+class TextField(forms.CharField):
+    """A CharField whose value loses the characters no page or feed may hold (control
+    characters, see blog/html.py) before it is stripped, checked and measured: a name
+    made of them alone is then a missing name. A NUL byte keeps its own refusal at the
+    field (Django's ProhibitNullCharactersValidator): it marks a forged request."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "\x00" not in value:
+            value = html.remove_control_characters(value)
+        return super().to_python(value)
+
+
 class CommentForm(forms.Form):
-    comment = forms.CharField(
+    comment = TextField(
         label="Comment",
         max_length=BODY_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"cols": 45, "rows": 8, "maxlength": BODY_MAX_LENGTH}),
         error_messages={"required": COMMENT_REQUIRED, "max_length": COMMENT_TOO_LONG},
     )
-    author = forms.CharField(
+    author = TextField(
         label="Name",
         max_length=AUTHOR_NAME_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
@@ -53,7 +66,7 @@ class CommentForm(forms.Form):
             "max_length": EMAIL_TOO_LONG,
         },
     )
-    url = forms.CharField(
+    url = TextField(
         label="Website",
         required=False,
         max_length=AUTHOR_URL_MAX_LENGTH,

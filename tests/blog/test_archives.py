@@ -258,3 +258,22 @@ def test_editor_lists_categories_and_tags_in_the_admin(editor_client):
 
     assert "Europe" in editor_client.get(reverse("admin:blog_category_changelist")).content.decode()
     assert "drones" in editor_client.get(reverse("admin:blog_tag_changelist")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/author/%00/", "/author/a%00b/", "/author/a%00b/feed/", "/author/a%20b/"]
+)
+def test_author_address_that_cannot_be_a_username_is_not_found(client, path):
+    UserFactory(username="ab")
+
+    assert client.get(path).status_code == 404
+
+
+def test_author_address_takes_any_valid_username(client):
+    author = UserFactory(username="jane.doe+news@example-1_x")
+    ArticleFactory(title="By Jane", author=author)
+
+    url = reverse("blog:author", kwargs={"username": author.username})
+
+    assert url == "/author/jane.doe+news@example-1_x/"
+    assert titles(client.get(url)) == ["By Jane"]

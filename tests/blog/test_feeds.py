@@ -1,6 +1,9 @@
+from datetime import datetime
+
 import feedparser
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import SiteSettings
 from tests.factories.blog import ArticleFactory, CategoryFactory, TagFactory, UserFactory
@@ -93,3 +96,57 @@ def test_feeds_cost_the_same_queries_whatever_their_length(client, django_assert
         parse(client, reverse("blog:tag-feed", kwargs={"slug": tag.slug}))
     with django_assert_num_queries(6):
         parse(client, reverse("blog:category-feed", kwargs={"slug": category.slug}))
+
+
+def test_author_feed_is_not_found_exactly_when_the_author_page_is_not(client):
+    UserFactory(username="quiet")
+    UserFactory(username="reader", is_staff=False)
+    drafty = UserFactory(username="drafty")
+    ArticleFactory(author=drafty, draft=True)
+    ArticleFactory(author=drafty, scheduled=True)
+    ArticleFactory(author=UserFactory(username="jane"))
+
+    for username in ("quiet", "reader", "drafty", "nobody", "jane"):
+        page = client.get(reverse("blog:author", kwargs={"username": username}))
+        feed = client.get(reverse("blog:author-feed", kwargs={"username": username}))
+        assert (username, feed.status_code) == (username, page.status_code)
+    assert client.get(reverse("blog:author-feed", kwargs={"username": "drafty"})).status_code == 404
+
+
+def test_month_feed_carries_that_months_published_articles(client):
+    def at(year, month, day):
+        return datetime(year, month, day, 12, tzinfo=timezone.get_current_timezone())
+
+    ArticleFactory(title="First of March", published_at=at(2025, 3, 1))
+    ArticleFactory(title="End of March", published_at=at(2025, 3, 31))
+    ArticleFactory(title="April", published_at=at(2025, 4, 1))
+    url = reverse("blog:month-feed", kwargs={"year": "2025", "month": "03"})
+
+    _, feed = parse(client, url)
+    page = client.get(reverse("blog:month-archive", kwargs={"year": "2025", "month": "03"}))
+
+    assert url == "/2025/03/feed/"
+    assert feed.feed.title == "Broadsheet – Month: March 2025"
+    assert feed.feed.link == f"{SITE_URL}/2025/03/"
+    assert [entry.title for entry in feed.entries] == ["End of March", "First of March"]
+    title = "Broadsheet – Month: March 2025"
+    assert f'type="application/rss+xml" title="{title}" href="{url}"' in page.content.decode()
+
+
+@pytest.mark.parametrize("month", ["00", "13"])
+def test_feed_of_a_month_that_does_not_exist_is_not_found(client, month):
+    assert client.get(f"/2025/{month}/feed/").status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 15])
+def test_month_feed_costs_the_same_queries_whatever_its_length(
+    client, django_assert_num_queries, size
+):
+    published = datetime(2025, 3, 10, 12, tzinfo=timezone.get_current_timezone())
+    ArticleFactory.create_batch(size, published_at=published, tags=[TagFactory()])
+    SiteSettings.load()
+    url = reverse("blog:month-feed", kwargs={"year": "2025", "month": "03"})
+
+    # site settings, articles, their categories, their tags
+    with django_assert_num_queries(4):
+        parse(client, url)

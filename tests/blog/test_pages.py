@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from blog import importers
 from blog.models import SiteSettings
-from tests.factories.blog import ArticleFactory, RelatedLinkFactory
+from tests.factories.blog import ArticleFactory, RelatedLinkFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,31 @@ def test_home_paginates_ten_articles_a_page(client):
     assert len(second.context["articles"]) == 2
     assert "Older articles" in first.content.decode()
     assert beyond.status_code == 404
+
+
+def test_home_title_names_the_page_like_the_archives(client):
+    SiteSettings.objects.create(pk=1, name="Defence Talks", tagline="Defense News")
+    ArticleFactory.create_batch(21)
+
+    first = client.get(reverse("blog:article-list")).content.decode()
+    third = client.get(reverse("blog:article-list"), {"page": 3}).content.decode()
+
+    assert "<title>Defence Talks – Defense News</title>" in first
+    assert "<title>Defence Talks – Page 3 – Defense News</title>" in third
+
+
+@pytest.mark.parametrize("page", ["\u0661", "\u0663", "\uff11", "\u00b9", "x", "0", "-1"])
+@pytest.mark.parametrize(
+    "url", ["blog:article-list", "blog:search", "blog:tag"], ids=["home", "search", "tag"]
+)
+def test_page_numbers_other_than_ascii_digits_are_not_found(client, url, page):
+    tag = TagFactory(slug="drones")
+    ArticleFactory.create_batch(12, title="Drone report", tags=[tag])
+    address = reverse(url, kwargs={"slug": "drones"} if url == "blog:tag" else {})
+    params = {"page": page, **({"s": "drone"} if url == "blog:search" else {})}
+
+    assert client.get(address, params).status_code == 404
+    assert client.get(address, {**params, "page": "1"}).status_code == 200
 
 
 def test_seed_article_page_reads_like_the_original(client, seed_article):

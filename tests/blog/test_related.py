@@ -91,3 +91,17 @@ def test_article_page_query_count_does_not_grow_with_related_articles(
     with django_assert_num_queries(len(lonely_queries.captured_queries)):
         response = client.get(crowded.get_absolute_url())
     assert response.content.decode().count('class="related-item"') == 3
+
+
+def test_related_dates_are_valid_html_datetimes_without_microseconds(client):
+    tag = TagFactory(name="drones")
+    article = ArticleFactory(tags=[tag])
+    published = timezone.now().replace(microsecond=123456) - timedelta(days=1)
+    ArticleFactory(title="Related", tags=[tag], published_at=published)
+
+    page = client.get(article.get_absolute_url()).content.decode()
+    related = page[page.index('class="related-posts"') :]
+
+    expected = timezone.localtime(published).replace(microsecond=0).isoformat()
+    assert f'<time datetime="{expected}">' in related
+    assert ".123456" not in related

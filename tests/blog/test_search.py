@@ -1,9 +1,12 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
 from blog import search
-from blog.models import SiteSettings
+from blog.models import Article, SiteSettings
 from tests.factories.blog import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +191,25 @@ def test_odd_searches_answer_without_an_error(client, words):
     response = client.get(reverse("blog:search"), {"s": words})
 
     assert response.status_code == 200
+
+
+def test_search_reads_the_text_not_the_markup(client):
+    ArticleFactory(
+        title="A bold claim", body="<p>The <strong>bold</strong> claim, <em>bravely</em>.</p>"
+    )
+
+    assert found(client.get(reverse("blog:search"), {"s": "strong"})) == []
+    assert found(client.get(reverse("blog:search"), {"s": "em"})) == []
+    assert found(client.get(reverse("blog:search"), {"s": "bravely"})) == ["A bold claim"]
+
+
+def test_plain_text_of_the_body_is_kept_on_save_and_filled_for_older_rows():
+    article = ArticleFactory(body="<p>The <strong>bold</strong> &amp; brave.</p>")
+    assert article.body_text == "The bold & brave."
+
+    Article.objects.update(body_text="")
+    migration = importlib.import_module("blog.migrations.0007_article_body_text")
+    migration.fill_body_text(apps, None)
+
+    article.refresh_from_db()
+    assert article.body_text == "The bold & brave."

@@ -3,6 +3,9 @@ import pytest
 from django.urls import reverse
 
 from blog.models import SiteSettings
+from comments import services
+from comments.forms import NAME_REQUIRED
+from comments.models import Comment
 from tests.factories.blog import ArticleFactory
 from tests.factories.comments import CommentFactory
 
@@ -79,3 +82,51 @@ def test_comment_feeds_cost_the_same_queries_whatever_their_length(
         parse(client, reverse("comments:feed"))
     with django_assert_num_queries(3):  # + the article
         parse(client, reverse("comments:article-feed", args=[article.pk]))
+
+
+def test_comment_with_control_characters_through_the_form_keeps_the_feeds_valid(
+    client, article, discussion
+):
+    response = client.post(
+        reverse("comments:post", args=[article.pk]),
+        {
+            "comment": "Nice\x0bpost\x1b here",
+            "author": "Bob\x1bby",
+            "email": "bob@example.net",
+            "url": "example.org/\x1bpage",
+            "comment_parent": "0",
+        },
+    )
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    services.comment_approve(comment=comment)
+
+    assert (comment.author_name, comment.body) == ("Bobby", "Nicepost here")
+    assert comment.author_url == "https://example.org/page"
+    for url in (reverse("comments:feed"), reverse("comments:article-feed", args=[article.pk])):
+        _, feed = parse(client, url)
+        assert [entry.title for entry in feed.entries] == [
+            "Comment on Drones over the Baltic by Bobby"
+        ]
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert "Bobby" in page.content.decode()
+
+
+def test_comment_name_of_control_characters_alone_is_a_missing_name(client, article):
+    response = client.post(
+        reverse("comments:post", args=[article.pk]),
+        {"comment": "Kept text", "author": "\x1b\x0b", "email": "bob@example.net"},
+    )
+
+    assert NAME_REQUIRED in response.content.decode()
+    assert "Kept text" in response.content.decode()
+
+
+def test_old_comment_rows_with_control_characters_cannot_break_the_feeds(client, article):
+    CommentFactory(article=article, approved=True)
+    Comment.objects.update(author_name="Bob\x1bby", body_html="<p>Nice\x0bpost</p>")
+
+    _, feed = parse(client, reverse("comments:feed"))
+
+    assert [entry.title for entry in feed.entries] == ["Comment on Drones over the Baltic by Bobby"]
