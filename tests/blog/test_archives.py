@@ -261,12 +261,20 @@ def test_editor_lists_categories_and_tags_in_the_admin(editor_client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/author/%00/", "/author/a%00b/", "/author/a%00b/feed/", "/author/a%20b/"]
+    ("path", "status"),
+    [
+        # A NUL byte anywhere in a path is refused before routing (security middleware).
+        ("/author/%00/", 400),
+        ("/author/a%00b/", 400),
+        ("/author/a%00b/feed/", 400),
+        ("/author/a%20b/", 404),
+        ("/author/a%2Fb/", 404),
+    ],
 )
-def test_author_address_that_cannot_be_a_username_is_not_found(client, path):
+def test_author_address_that_cannot_be_a_username_is_refused(client, path, status):
     UserFactory(username="ab")
 
-    assert client.get(path).status_code == 404
+    assert client.get(path).status_code == status
 
 
 def test_author_address_takes_any_valid_username(client):
