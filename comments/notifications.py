@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from blog.models import SiteSettings
 from comments.models import Comment
-
-EDITORS_GROUP = "Editors"
+from core.editors import EDITORS_GROUP
 
 logger = logging.getLogger(__name__)
 
