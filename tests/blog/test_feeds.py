@@ -1,24 +1,16 @@
 from datetime import datetime
 
-import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import SiteSettings
 from tests.factories.blog import ArticleFactory, CategoryFactory, TagFactory, UserFactory
+from tests.feeds import fetch_feed
 
 pytestmark = pytest.mark.django_db
 
 SITE_URL = "http://127.0.0.1:8000"
-
-
-def parse(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    feed = feedparser.parse(response.content)
-    assert not feed.bozo, feed.get("bozo_exception")
-    return response, feed
 
 
 @pytest.mark.parametrize(
@@ -31,7 +23,7 @@ def test_site_feed_lists_the_latest_published_articles(client, name, version):
     ArticleFactory(title="A draft", draft=True)
     ArticleFactory(title="Scheduled", scheduled=True)
 
-    response, feed = parse(client, reverse(name))
+    response, feed = fetch_feed(client, reverse(name))
 
     assert feed.version == version
     assert feed.feed.title == "Defence Talks"
@@ -51,8 +43,8 @@ def test_category_and_tag_feeds_carry_their_archives_articles(client):
     ArticleFactory(title="About drones", tags=[tag])
     ArticleFactory(title="Neither")
 
-    _, by_category = parse(client, reverse("blog:category-feed", kwargs={"slug": "europe"}))
-    _, by_tag = parse(client, reverse("blog:tag-feed", kwargs={"slug": "drones"}))
+    _, by_category = fetch_feed(client, reverse("blog:category-feed", kwargs={"slug": "europe"}))
+    _, by_tag = fetch_feed(client, reverse("blog:tag-feed", kwargs={"slug": "drones"}))
 
     assert [entry.title for entry in by_category.entries] == ["In Europe"]
     assert by_category.feed.title == "Broadsheet – Category: Europe"
@@ -65,7 +57,7 @@ def test_author_feed_carries_the_authors_articles(client):
     ArticleFactory(title="By Jane", author=author)
     ArticleFactory(title="By someone else")
 
-    _, feed = parse(client, reverse("blog:author-feed", kwargs={"username": "jane"}))
+    _, feed = fetch_feed(client, reverse("blog:author-feed", kwargs={"username": "jane"}))
 
     assert [entry.title for entry in feed.entries] == ["By Jane"]
 
@@ -91,11 +83,11 @@ def test_feeds_cost_the_same_queries_whatever_their_length(client, django_assert
 
     # site settings, articles, their categories, their tags (+ the archive's own row(s))
     with django_assert_num_queries(4):
-        parse(client, reverse("blog:feed"))
+        fetch_feed(client, reverse("blog:feed"))
     with django_assert_num_queries(5):
-        parse(client, reverse("blog:tag-feed", kwargs={"slug": tag.slug}))
+        fetch_feed(client, reverse("blog:tag-feed", kwargs={"slug": tag.slug}))
     with django_assert_num_queries(6):
-        parse(client, reverse("blog:category-feed", kwargs={"slug": category.slug}))
+        fetch_feed(client, reverse("blog:category-feed", kwargs={"slug": category.slug}))
 
 
 def test_author_feed_is_not_found_exactly_when_the_author_page_is_not(client):
@@ -122,7 +114,7 @@ def test_month_feed_carries_that_months_published_articles(client):
     ArticleFactory(title="April", published_at=at(2025, 4, 1))
     url = reverse("blog:month-feed", kwargs={"year": "2025", "month": "03"})
 
-    _, feed = parse(client, url)
+    _, feed = fetch_feed(client, url)
     page = client.get(reverse("blog:month-archive", kwargs={"year": "2025", "month": "03"}))
 
     assert url == "/2025/03/feed/"
@@ -149,4 +141,4 @@ def test_month_feed_costs_the_same_queries_whatever_its_length(
 
     # site settings, articles, their categories, their tags
     with django_assert_num_queries(4):
-        parse(client, url)
+        fetch_feed(client, url)

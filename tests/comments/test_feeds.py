@@ -1,4 +1,3 @@
-import feedparser
 import pytest
 from django.urls import reverse
 
@@ -8,18 +7,11 @@ from comments.forms import NAME_REQUIRED
 from comments.models import Comment
 from tests.factories.blog import ArticleFactory
 from tests.factories.comments import CommentFactory
+from tests.feeds import fetch_feed
 
 pytestmark = pytest.mark.django_db
 
 SITE_URL = "http://127.0.0.1:8000"
-
-
-def parse(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    feed = feedparser.parse(response.content)
-    assert not feed.bozo, feed.get("bozo_exception")
-    return response, feed
 
 
 def test_site_comment_feed_carries_approved_comments_only_and_no_email(client, article):
@@ -30,7 +22,7 @@ def test_site_comment_feed_carries_approved_comments_only_and_no_email(client, a
     CommentFactory(article=article, spam=True, body="Buy now")
     CommentFactory(article=ArticleFactory(draft=True), approved=True, body="On a draft")
 
-    response, feed = parse(client, reverse("comments:feed"))
+    response, feed = fetch_feed(client, reverse("comments:feed"))
 
     assert feed.version == "rss20"
     assert [entry.title for entry in feed.entries] == ["Comment on Drones over the Baltic by Ada"]
@@ -48,7 +40,7 @@ def test_article_comment_feed_carries_that_articles_approved_comments(client, ar
     CommentFactory(article=article, author_name="Pending Pete")
     CommentFactory(approved=True, author_name="Elsewhere Eve")
 
-    _, feed = parse(client, reverse("comments:article-feed", args=[article.pk]))
+    _, feed = fetch_feed(client, reverse("comments:article-feed", args=[article.pk]))
 
     assert feed.feed.title == "Comments on: Drones over the Baltic"
     assert feed.feed.link == f"{SITE_URL}{article.get_absolute_url()}"
@@ -79,9 +71,9 @@ def test_comment_feeds_cost_the_same_queries_whatever_their_length(
     CommentFactory.create_batch(size, article=article, approved=True)
 
     with django_assert_num_queries(2):  # site settings, comments with their articles
-        parse(client, reverse("comments:feed"))
+        fetch_feed(client, reverse("comments:feed"))
     with django_assert_num_queries(3):  # + the article
-        parse(client, reverse("comments:article-feed", args=[article.pk]))
+        fetch_feed(client, reverse("comments:article-feed", args=[article.pk]))
 
 
 def test_comment_with_control_characters_through_the_form_keeps_the_feeds_valid(
@@ -104,7 +96,7 @@ def test_comment_with_control_characters_through_the_form_keeps_the_feeds_valid(
     assert (comment.author_name, comment.body) == ("Bobby", "Nicepost here")
     assert comment.author_url == "https://example.org/page"
     for url in (reverse("comments:feed"), reverse("comments:article-feed", args=[article.pk])):
-        _, feed = parse(client, url)
+        _, feed = fetch_feed(client, url)
         assert [entry.title for entry in feed.entries] == [
             "Comment on Drones over the Baltic by Bobby"
         ]
@@ -127,6 +119,6 @@ def test_old_comment_rows_with_control_characters_cannot_break_the_feeds(client,
     CommentFactory(article=article, approved=True)
     Comment.objects.update(author_name="Bob\x1bby", body_html="<p>Nice\x0bpost</p>")
 
-    _, feed = parse(client, reverse("comments:feed"))
+    _, feed = fetch_feed(client, reverse("comments:feed"))
 
     assert [entry.title for entry in feed.entries] == ["Comment on Drones over the Baltic by Bobby"]
