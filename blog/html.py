@@ -11,6 +11,7 @@ from html import escape, unescape
 from html.parser import HTMLParser
 
 import nh3
+from django.utils import timezone
 
 ARTICLE_TAGS = frozenset(
     {
@@ -259,3 +260,11 @@ class _Linkifier(HTMLParser):
 
     def handle_data(self, data):
         self.out.append(escape(data, quote=False) if self._in_link else _linkify_text(data))
+
+
+def machine_datetime(value) -> str:
+    """A `<time datetime>` value: ISO 8601 in the site's time zone, to the second (HTML
+    allows at most milliseconds, and Django's "c" format prints microseconds)."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()

@@ -14,6 +14,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from blog import html
+
 AWAITING_MODERATION = "Your comment is awaiting moderation."
 DATE_FORMAT = r"F j, Y \a\t H:i"
 
@@ -29,10 +31,11 @@ def render_author(comment) -> str:
 
 
 def render_date(comment) -> str:
-    # HTML's datetime allows at most milliseconds: to the second, as blog_tags does.
-    when = timezone.localtime(comment.created_at).replace(microsecond=0)
+    when = timezone.localtime(comment.created_at)
     return format_html(
-        '<time datetime="{}">{}</time>', when.isoformat(), format_date(when, DATE_FORMAT)
+        '<time datetime="{}">{}</time>',
+        html.machine_datetime(when),
+        format_date(when, DATE_FORMAT),
     )
 
 

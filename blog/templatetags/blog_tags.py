@@ -1,18 +1,13 @@
 from django import template
 from django.conf import settings
-from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from blog import html
 
 register = template.Library()
 
 
-@register.filter
-def machine_datetime(value):
-    """A `<time datetime>` value: ISO 8601 to the second (HTML allows at most
-    milliseconds, and Django's "c" format prints microseconds)."""
-    if not value:
-        return ""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+register.filter("machine_datetime", html.machine_datetime)
 
 
 @register.simple_tag(takes_context=True)
