@@ -1,8 +1,8 @@
 from django import forms
 
+from newsletter.forms import EMAIL_INVALID  # one wording for a bad address on both forms
 from privacy.models import PrivacyRequest
 
-EMAIL_INVALID = "Enter a valid email address, like name@example.com."
 EMAIL_REQUIRED = "Enter the email address the request is about."
 KIND_REQUIRED = "Choose what you would like us to do."
 
