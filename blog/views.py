@@ -1,13 +1,18 @@
+from typing import NamedTuple
+
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from blog import archives, search
+from blog import archives, context_processors, search
 from blog.models import Article, OldSlug
+from core import fragments
 
 ARTICLES_PER_PAGE = 10
 
@@ -17,6 +22,7 @@ class PaginatedListView(ListView):
     Python's int() also reads "١" or "１" as 1, which would give page 1 a second address."""
 
     paginate_by = ARTICLES_PER_PAGE
+    no_results = "No articles here yet."
 
     def paginate_queryset(self, queryset, page_size):
         page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
@@ -24,18 +30,45 @@ class PaginatedListView(ListView):
             raise Http404("No such page.")
         return super().paginate_queryset(queryset, page_size)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_number"] = context["page_obj"].number if context["page_obj"] else 1
+        context["no_results"] = self.no_results
+        return context
+
+
+class Listing(NamedTuple):
+    """A page of article summaries, rendered (the list and its pagination)."""
+
+    html: str
+    page_number: int
+
 
 class ArticleListView(PaginatedListView):
     """The home page: published articles, newest first."""
 
     template_name = "blog/article_list.html"
     context_object_name = "articles"
+    no_results = "Nothing has been published yet."
 
     def get(self, request, *args, **kwargs):
         # WordPress answers searches at its home address: /?s=words
         if "s" in request.GET:
             return SearchView.as_view()(request, *args, **kwargs)
-        return super().get(request, *args, **kwargs)
+        # The list is the same for every reader: rendered once per site version
+        # (core/fragments.py). A page that does not exist raises 404 and is not kept.
+        page = request.GET.get(self.page_kwarg) or "1"
+        listing = fragments.fragment(request, "home", page, self.render_listing)
+        return self.render_to_response({"listing": listing, "page_number": listing.page_number})
+
+    def get_template_names(self):
+        return [self.template_name]  # not guessed from a queryset: a kept page has none
+
+    def render_listing(self) -> Listing:
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        html = render_to_string("blog/_summaries.html", context)
+        return Listing(html, context["page_number"])
 
     def get_queryset(self):
         return Article.objects.published().newest_first().for_listing()
@@ -121,7 +154,7 @@ class ArticleDetailView(DetailView):
             articles = Article.objects.all()
         else:
             articles = Article.objects.published()
-        return articles.select_related("author").prefetch_related("categories", "tags")
+        return articles.select_related("author")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -140,11 +173,37 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        links = self.object.related_links.select_related("target")
-        context["leading_links"], context["blocks"] = self.object.blocks_with_links(links)
-        context["is_preview"] = not self.object.is_live
-        context["related_articles"] = Article.objects.published().related_to(self.object)
+        article = self.object
+        context["is_preview"] = not article.is_live
+        site = context_processors.site(self.request)
+        if context["is_preview"]:
+            context["parts"] = article_parts(article, **site)
+        else:
+            # The same for every reader: rendered once per site version (core/fragments.py).
+            context["parts"] = fragments.fragment(
+                self.request, "article", article.pk, lambda: article_parts(article, **site)
+            )
         return context
+
+
+def article_parts(article: Article, *, site, site_url) -> dict[str, str]:
+    """The article page's parts that are the same for every reader, rendered: its
+    sharing metadata, the article itself with its "See also" links, and "Related"."""
+    prefetch_related_objects([article], "categories", "tags")
+    links = article.related_links.select_related("target")
+    leading_links, blocks = article.blocks_with_links(links)
+    context = {
+        "article": article,
+        "site": site,
+        "site_url": site_url,
+        "leading_links": leading_links,
+        "blocks": blocks,
+        "related_articles": Article.objects.published().related_to(article),
+    }
+    return {
+        part: render_to_string(f"blog/_article_{part}.html", context)
+        for part in ("meta", "entry", "related")
+    }
 
 
 @require_safe

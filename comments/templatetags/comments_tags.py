@@ -1,11 +1,15 @@
 """The article page's comment section: `{% load comments_tags %}{% comment_section article %}`.
 
-Two queries whatever the number of comments: the discussion settings with the article's
-open/closed switch, and the thread itself (built in Python; each comment's HTML was
-cleaned when it was saved).
+Rendered from the database, two queries whatever the number of comments: the discussion
+settings with the article's open/closed switch, and the thread itself (built in Python;
+each comment's HTML was cleaned when it was saved). What every reader sees alike (the
+settings and the approved thread) is kept per site version by core/fragments.py, so a
+reader whose page is rendered for them costs no query here unless they have a comment
+awaiting moderation or are replying through a ?replytocom link.
 """
 
 import re
+from typing import NamedTuple
 
 from django import template
 
@@ -14,48 +18,83 @@ from comments.forms import CONSENT_FIELD, CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import render_thread
 from comments.threads import build_thread
+from core import fragments
 
 register = template.Library()
+
+
+class SharedSection(NamedTuple):
+    """What the comment section shows every reader alike (kept by core/fragments.py)."""
+
+    discussion: DiscussionSettings  # with the article's own switch (no query to ask it)
+    can_reply: bool  # when the thread was rendered
+    thread_html: str
+    approved_count: int
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, article):
     request = context["request"]
-    discussion = DiscussionSettings.load(article=article)
     own_ids = cookies.pending_ids(request)
-    comments = list(Comment.objects.for_thread(article, own_ids=own_ids))
-    thread = build_thread(comments, max_depth=discussion.effective_depth())
-    approved = {comment.pk: comment for comment in comments if comment.is_approved}
+    form = context.get("comment_form")
+    if form is not None:
+        reply_to_id = _comment_id(form.data.get("comment_parent"))
+    else:
+        reply_to_id = _comment_id(request.GET.get("replytocom"))
+    article_url = article.get_absolute_url()
+
+    def render(discussion, *, own_ids=()):
+        can_reply = _can_reply(discussion, article)
+        comments = list(Comment.objects.for_thread(article, own_ids=own_ids))
+        thread = build_thread(comments, max_depth=discussion.effective_depth())
+        html = render_thread(thread, can_reply=can_reply, article_url=article_url)
+        approved = {comment.pk: comment for comment in comments if comment.is_approved}
+        return SharedSection(discussion, can_reply, html, len(approved)), approved
+
+    reply_to = None
+    if own_ids or reply_to_id is not None:
+        # What only this reader sees (their comment awaiting moderation, the comment
+        # they reply to) needs the comments themselves.
+        section, approved = render(DiscussionSettings.load(article=article), own_ids=own_ids)
+        # A link's ?replytocom counts only where replies are allowed; a sent form's
+        # parent is shown back as it was sent.
+        if form is not None or section.discussion.is_threaded:
+            reply_to = approved.get(reply_to_id)
+    else:
+        section = fragments.fragment(
+            request,
+            "comments",
+            article.pk,
+            lambda: render(DiscussionSettings.load(article=article))[0],
+            # Comments may close N days after publication, which no write announces.
+            is_fresh=lambda kept: kept.can_reply == _can_reply(kept.discussion, article),
+        )
+    discussion = section.discussion
     is_open = discussion.comments_open(article)
 
-    form = context.get("comment_form")
     if form is None:
         saved = cookies.saved_author(request)
         initial = {**saved, CONSENT_FIELD: bool(saved)}
-        reply_to_id = _comment_id(request.GET.get("replytocom"))
-        if discussion.is_threaded and reply_to_id in approved:
-            initial["comment_parent"] = reply_to_id
+        if reply_to is not None:
+            initial["comment_parent"] = reply_to.pk
         form = CommentForm(initial=initial)
-        parent_id = initial.get("comment_parent")
-    else:
-        parent_id = _comment_id(form.data.get("comment_parent"))
 
-    article_url = article.get_absolute_url()
     return {
         "article": article,
         "article_url": article_url,
-        "thread": thread,
-        "thread_html": render_thread(
-            thread, can_reply=is_open and discussion.is_threaded, article_url=article_url
-        ),
-        "approved_count": len(approved),
+        "thread_html": section.thread_html,
+        "approved_count": section.approved_count,
         "is_open": is_open,
-        "can_reply": is_open and discussion.is_threaded,
+        "can_reply": _can_reply(discussion, article),
         "form": form,
-        "reply_to": approved.get(parent_id) if parent_id else None,
+        "reply_to": reply_to,
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _can_reply(discussion: DiscussionSettings, article) -> bool:
+    return discussion.comments_open(article) and discussion.is_threaded
 
 
 _ID = re.compile(r"[0-9]{1,18}")

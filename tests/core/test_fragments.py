@@ -1,0 +1,151 @@
+"""Pages rendered for one reader (they carry a cookie of their own) reuse the parts that are
+the same for everyone, kept per site version, and still show what changed at once."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.services import article_save
+from comments.models import Comment, DiscussionSettings
+from comments.services import comment_approve
+from core.pagecache import HEADER
+from tests.factories.blog import ArticleFactory, RelatedLinkFactory
+from tests.factories.comments import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_reader(page_cache):
+    """A reader whose pages are rendered for them: they carry a cookie of their own."""
+    client = Client()
+    client.cookies["preferences"] = "dark"
+    return client
+
+
+@pytest.fixture
+def article():
+    article = ArticleFactory(title="Drones over the Baltic")
+    CommentFactory.create_batch(3, article=article, status=Comment.Status.APPROVED)
+    RelatedLinkFactory(article=article, target=ArticleFactory(title="Baltic air policing"))
+    return article
+
+
+def test_second_render_of_an_article_reads_only_the_article_and_the_site(
+    own_reader, article, django_assert_num_queries
+):
+    first = own_reader.get(article.get_absolute_url())
+    assert first[HEADER] == "bypass"
+
+    with django_assert_num_queries(2):  # the article (404, redirects) and the site's name
+        again = own_reader.get(article.get_absolute_url())
+
+    assert again.status_code == 200
+    assert again.text.count('class="comment depth-1"') == 3
+    assert "Baltic air policing" in again.text
+    assert again.text == first.text.replace(_token(first.text), _token(again.text)), (
+        "the kept parts render exactly as before"
+    )
+
+
+def test_second_render_of_the_home_page_reads_only_the_site(own_reader, django_assert_num_queries):
+    ArticleFactory.create_batch(3)
+    own_reader.get(reverse("blog:article-list"))
+
+    with django_assert_num_queries(1):
+        response = own_reader.get(reverse("blog:article-list"))
+
+    assert response.status_code == 200
+    assert response.text.count('class="entry entry-summary"') == 3
+
+
+def test_approved_comment_appears_at_once_on_a_rendered_page(
+    own_reader, article, django_capture_on_commit_callbacks
+):
+    own_reader.get(article.get_absolute_url())
+    held = CommentFactory(article=article, body="A late, approved reply.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comment=held)
+
+    page = own_reader.get(article.get_absolute_url()).text
+    assert "A late, approved reply." in page
+    assert "4 comments on" in page
+
+
+def test_edited_title_and_new_article_appear_at_once(
+    own_reader, article, django_capture_on_commit_callbacks
+):
+    own_reader.get(article.get_absolute_url())
+    own_reader.get(reverse("blog:article-list"))
+
+    article.title = "Drones over the Baltic, revised"
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(title="A brand new story")
+
+    assert "Drones over the Baltic, revised</h1>" in own_reader.get(article.get_absolute_url()).text
+    home = own_reader.get(reverse("blog:article-list")).text
+    assert "A brand new story" in home
+    assert "Drones over the Baltic, revised" in home
+
+
+def test_readers_own_pending_comment_shows_only_to_them(page_cache, article):
+    commenter = Client()
+    commenter.get(article.get_absolute_url())  # the shared thread is now kept
+    token = _token(commenter.get(article.get_absolute_url()).text)
+    commenter.post(
+        reverse("comments:post", args=[article.pk]),
+        {
+            "csrfmiddlewaretoken": token,
+            "comment": "My words, awaiting an editor.",
+            "author": "Ada Reader",
+            "email": "ada@example.net",
+            "comment_parent": "0",
+        },
+    )
+
+    assert "My words, awaiting an editor." in commenter.get(article.get_absolute_url()).text
+    stranger = Client()
+    stranger.cookies["preferences"] = "dark"
+    assert "My words, awaiting an editor." not in stranger.get(article.get_absolute_url()).text
+
+
+def test_comments_closing_with_age_close_the_kept_thread_too(own_reader, monkeypatch):
+    settings_row = DiscussionSettings.load()
+    settings_row.is_auto_close_on = True
+    settings_row.close_after_days = 14
+    settings_row.save()
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=14, minutes=-30))
+    CommentFactory(article=article, status=Comment.Status.APPROVED)
+    before = own_reader.get(article.get_absolute_url()).text
+    assert "comment-reply-link" in before
+    assert 'id="commentform"' in before
+
+    # An hour later the article is past 14 days: no write announced it.
+    later = timezone.now() + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    after = own_reader.get(article.get_absolute_url()).text
+    assert "Comments are closed." in after
+    assert "comment-reply-link" not in after
+    assert 'id="commentform"' not in after
+
+
+def test_kept_parts_are_not_used_with_the_page_cache_off(settings, article):
+    settings.PAGE_CACHE = False
+    reader = Client()
+    reader.get(article.get_absolute_url())
+    Comment.objects.filter(article=article).update(body_html="<p>Changed underneath.</p>")
+
+    assert "Changed underneath." in reader.get(article.get_absolute_url()).text
+
+
+def _token(page: str) -> str:
+    marker = 'name="csrfmiddlewaretoken" value="'
+    start = page.index(marker) + len(marker)
+    return page[start : start + 64]
