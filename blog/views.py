@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -150,15 +151,24 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        if self.request.user.has_perm("blog.change_article"):
-            articles = Article.objects.all()
-        else:
-            articles = Article.objects.published()
+        articles = Article.objects.all() if self.is_editor else Article.objects.published()
         return articles.select_related("author")
+
+    @cached_property
+    def is_editor(self) -> bool:
+        return self.request.user.has_perm("blog.change_article")
 
     def get(self, request, *args, **kwargs):
         try:
-            self.object = self.get_object()
+            if self.is_editor:
+                self.object = self.get_object()
+                parts = article_parts(self.object, **context_processors.site(request))
+            else:
+                # What every reader sees alike, the article included: one read of the
+                # cache per site version instead of the database (core/fragments.py).
+                self.object, parts = fragments.fragment(
+                    request, "article", kwargs["slug"], self.shared_article
+                )
         except Http404:
             # A renamed article: its old permalink leads to the new one.
             old = OldSlug.objects.filter(slug=kwargs["slug"]).select_related("article").first()
@@ -168,21 +178,19 @@ class ArticleDetailView(DetailView):
         if request.path != self.object.get_absolute_url():
             # Right slug, wrong date (the publication time was changed): one canonical URL.
             return redirect(self.object, permanent=True)
-        context = self.get_context_data(object=self.object)
+        context = self.get_context_data(object=self.object, parts=parts)
         return self.render_to_response(context)
 
+    def shared_article(self) -> tuple[Article, dict[str, str]]:
+        """The published article at this slug and its rendered parts (404 when none)."""
+        article = self.get_object()
+        return article, article_parts(article, **context_processors.site(self.request))
+
     def get_context_data(self, **kwargs):
+        if "parts" not in kwargs:  # the page rendered again around a sent form
+            kwargs["parts"] = article_parts(self.object, **context_processors.site(self.request))
         context = super().get_context_data(**kwargs)
-        article = self.object
-        context["is_preview"] = not article.is_live
-        site = context_processors.site(self.request)
-        if context["is_preview"]:
-            context["parts"] = article_parts(article, **site)
-        else:
-            # The same for every reader: rendered once per site version (core/fragments.py).
-            context["parts"] = fragments.fragment(
-                self.request, "article", article.pk, lambda: article_parts(article, **site)
-            )
+        context["is_preview"] = not self.object.is_live
         return context
 
 

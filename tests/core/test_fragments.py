@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.services import article_save
+from blog.services import article_save, article_unpublish
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_approve
 from core.pagecache import HEADER
@@ -34,13 +34,13 @@ def article():
     return article
 
 
-def test_second_render_of_an_article_reads_only_the_article_and_the_site(
+def test_second_render_of_an_article_reads_only_the_sites_name(
     own_reader, article, django_assert_num_queries
 ):
     first = own_reader.get(article.get_absolute_url())
     assert first[HEADER] == "bypass"
 
-    with django_assert_num_queries(2):  # the article (404, redirects) and the site's name
+    with django_assert_num_queries(1):
         again = own_reader.get(article.get_absolute_url())
 
     assert again.status_code == 200
@@ -92,6 +92,24 @@ def test_edited_title_and_new_article_appear_at_once(
     home = own_reader.get(reverse("blog:article-list")).text
     assert "A brand new story" in home
     assert "Drones over the Baltic, revised" in home
+
+
+def test_unpublished_or_renamed_article_leaves_the_kept_page_at_once(
+    own_reader, article, django_capture_on_commit_callbacks
+):
+    old_url = article.get_absolute_url()
+    own_reader.get(old_url)
+
+    article.slug = "baltic-drones"
+    with django_capture_on_commit_callbacks(execute=True):
+        article_save(article=article)
+    renamed = own_reader.get(old_url)
+    assert renamed.status_code == 301
+    assert renamed["Location"] == article.get_absolute_url()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article_unpublish(article=article)
+    assert own_reader.get(article.get_absolute_url()).status_code == 404
 
 
 def test_readers_own_pending_comment_shows_only_to_them(page_cache, article):
