@@ -23,6 +23,7 @@ began). Responses whose body depends on a CSP nonce get no validators, since a 3
 would pair an old body with a new nonce.
 """
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -39,7 +40,6 @@ from django.middleware.csrf import (
     CSRF_SECRET_LENGTH,
     CsrfViewMiddleware,
     _unmask_cipher_token,
-    get_token,
 )
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -113,17 +113,27 @@ _CHARS_INDEX = {char: index for index, char in enumerate(_CHARS)}
 _UNBIASED = 256 - 256 % len(_CHARS)  # bytes below this map evenly onto the alphabet
 
 
+def _random_chars() -> list[str]:
+    """CSRF_SECRET_LENGTH characters of the CSRF alphabet, uniformly and unpredictably
+    drawn, as Django's `get_random_string` gives, from one `os.urandom` call instead of
+    one `secrets.choice` per character: on a hit this was most of the CPU time."""
+    chars: list[str] = []
+    while len(chars) < CSRF_SECRET_LENGTH:
+        chars.extend(_CHARS[b % len(_CHARS)] for b in os.urandom(48) if b < _UNBIASED)
+    return chars[:CSRF_SECRET_LENGTH]
+
+
+def new_csrf_secret() -> str:
+    """A new CSRF secret, as django.middleware.csrf makes for a reader who has none."""
+    return "".join(_random_chars())
+
+
 def mask_token(secret: str) -> str:
     """A freshly masked form token for `secret`, as Django's `get_token` makes.
 
-    The same cipher as django.middleware.csrf (mask, then secret shifted by the mask),
-    with the mask drawn from one `os.urandom` call instead of one per character: a hit
-    fills in a token for every form on the page, and this is most of its CPU time.
+    The same cipher as django.middleware.csrf (mask, then secret shifted by the mask).
     """
-    mask = []
-    while len(mask) < CSRF_SECRET_LENGTH:
-        mask.extend(_CHARS[b % len(_CHARS)] for b in os.urandom(48) if b < _UNBIASED)
-    mask = mask[:CSRF_SECRET_LENGTH]
+    mask = _random_chars()
     cipher = (
         _CHARS[(_CHARS_INDEX[s] + _CHARS_INDEX[m]) % len(_CHARS)]
         for s, m in zip(secret, mask, strict=True)
@@ -174,6 +184,16 @@ def _nonce_used(request) -> str | None:
     return str(nonce) if nonce else None  # a LazyNonce is falsy until something used it
 
 
+@functools.lru_cache(maxsize=4096)
+def _namespace(path: str, urlconf: str) -> str | None:
+    """The URL namespace of `path`; the most requested paths' answers are remembered,
+    as the URL patterns do not change while the process runs."""
+    try:
+        return resolve(path, urlconf).namespace
+    except Resolver404:
+        return None
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -220,11 +240,8 @@ class PageCacheMiddleware:
             return False
         # Only pages that may be stored are looked up (not the admin, not a POST target):
         # matching the URL costs microseconds, a cache lookup a round trip.
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
-            return False
-        return match.namespace in settings.PAGE_CACHE_NAMESPACES
+        urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+        return _namespace(request.path_info, urlconf) in settings.PAGE_CACHE_NAMESPACES
 
     def _is_storable(self, request, response) -> bool:
         match = getattr(request, "resolver_match", None)
@@ -265,7 +282,10 @@ class PageCacheMiddleware:
                 # What get_token does (renew the cookie), without masking a token unused.
                 request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
             else:
-                get_token(request)  # a new secret, sent as a cookie, as a render would
+                # What get_token does for a reader without a secret (a new one, sent as
+                # a cookie), without masking a token unused.
+                request.META["CSRF_COOKIE"] = new_csrf_secret()
+                request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
         response = HttpResponse(status=entry.status)
         for name, value in entry.headers:
             response[name] = value

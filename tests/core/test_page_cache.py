@@ -526,3 +526,18 @@ def test_masked_tokens_are_valid_for_their_secret_and_all_different():
     for token in tokens:
         _check_token_format(token)  # raises if not 64 characters of the alphabet
         assert _unmask_cipher_token(token) == secret
+
+
+def test_new_secrets_for_readers_without_one_are_valid_and_all_different():
+    from django.middleware.csrf import _check_token_format
+
+    from core.pagecache import mask_token, new_csrf_secret
+
+    secrets = {new_csrf_secret() for _ in range(200)}
+
+    assert len(secrets) == 200
+    for secret in secrets:
+        assert len(secret) == 32
+        token = mask_token(secret)
+        _check_token_format(token)
+        assert _unmask_cipher_token(token) == secret
