@@ -42,7 +42,7 @@ def fragment(
     `is_fresh(value)` may turn down a stored value for what the version cannot know
     (the clock: comments closing N days after publication); it is rendered again.
     """
-    if not settings.PAGE_CACHE or request is None:
+    if not settings.PAGE_CACHE:
         return render()
     cache_key = f"{FRAGMENT_KEY_PREFIX}{name}:{key}"
     version = getattr(request, "_fragment_site_version", _NO_VERSION)
