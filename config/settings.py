@@ -183,6 +183,16 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
+
+def _rate_limit(name: str, *, default: int) -> int:
+    """A hit count for core.ratelimit, which counts up to 999,999 hits a window: a larger
+    one would fail every request it applies to, so it stops start-up instead."""
+    value = env.int(name, default=default)
+    if not 0 <= value <= 999_999:
+        raise ImproperlyConfigured(f"{name} must be between 0 (no limit) and 999999, not {value}.")
+    return value
+
+
 # Client addresses (rate limits, flood control, what editors see): REMOTE_ADDR, unless
 # the site runs behind a reverse proxy that sets this header (e.g. HTTP_X_FORWARDED_FOR).
 TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
@@ -205,7 +215,7 @@ NEWSLETTER_FROM_NAME_FROM_SITE = env.bool(
 NEWSLETTER_CONFIRM_MAX_AGE = env.int("NEWSLETTER_CONFIRM_MAX_AGE", default=3 * 24 * 3600)
 NEWSLETTER_RESEND_SECONDS = env.int("NEWSLETTER_RESEND_SECONDS", default=5 * 60)
 # Sign-ups allowed per client address in a window (0 turns the limit off).
-NEWSLETTER_SIGNUP_RATE = env.int("NEWSLETTER_SIGNUP_RATE", default=5)
+NEWSLETTER_SIGNUP_RATE = _rate_limit("NEWSLETTER_SIGNUP_RATE", default=5)
 NEWSLETTER_SIGNUP_RATE_SECONDS = env.int("NEWSLETTER_SIGNUP_RATE_SECONDS", default=3600)
 # Fan-out: messages sent over one SMTP connection, and how far back the sweep looks for
 # published articles whose emails have not gone out.
@@ -363,7 +373,7 @@ AXES_VERBOSE = False
 # mailed to the address, valid this long; requests per client address, and per email
 # address, in a window; what a reader's erasure does with their comments.
 PRIVACY_CONFIRM_MAX_AGE = env.int("PRIVACY_CONFIRM_MAX_AGE", default=24 * 3600)
-PRIVACY_REQUEST_RATE = env.int("PRIVACY_REQUEST_RATE", default=3)
+PRIVACY_REQUEST_RATE = _rate_limit("PRIVACY_REQUEST_RATE", default=3)
 PRIVACY_REQUEST_RATE_SECONDS = env.int("PRIVACY_REQUEST_RATE_SECONDS", default=3600)
 PRIVACY_ERASE_COMMENTS = env.str("PRIVACY_ERASE_COMMENTS", default="anonymise")
 if PRIVACY_ERASE_COMMENTS not in ("anonymise", "delete"):

@@ -65,3 +65,13 @@ def test_email_url_is_mapped_to_mailers_without_deprecation_warnings():
     assert "'port': 587" in result.stdout
     assert "'use_tls': True" in result.stdout
     assert "'username': 'mailer'" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["NEWSLETTER_SIGNUP_RATE", "PRIVACY_REQUEST_RATE"])
+@pytest.mark.parametrize("value", ["1000000", "-1"])
+def test_rate_limit_beyond_what_can_be_counted_stops_start_up_by_name(name, value):
+    result = run_check(DEBUG="true", **{name: value})
+
+    assert result.returncode != 0
+    assert f"{name} must be between 0 (no limit) and 999999, not {value}." in result.stderr
+    assert run_check(DEBUG="true", **{name: "999999"}).returncode == 0
