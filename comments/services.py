@@ -5,10 +5,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connections, router, transaction
+from django.db import connections, transaction
 from django.db.models import QuerySet
-from django_tasks_db import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
 from blog.models import Article
 from comments import moderation
@@ -170,44 +168,18 @@ def comment_submit(
     nothing then. The editors are emailed after commit when the comment is held or
     published; a comment sent to the trash by a disallowed word is not announced.
 
-    The transaction begins after the settings are read: from the reply's parent and the
-    duplicate check to the insert, the checks see the rows their insert could race
-    with, and on SQLite (which takes the write lock when a transaction begins) other
-    posters wait no longer than that.
+    No transaction of its own: the one write is a single INSERT, atomic by itself, and
+    the reads before it gain nothing from one under PostgreSQL's READ COMMITTED (two
+    identical posts at the same instant can both pass the duplicate check either way;
+    flood control is what refuses a double submit). Its BEGIN and COMMIT were two of
+    the seven round trips of a post. Inside a caller's transaction, the notification
+    waits for that transaction's commit.
     """
     poster = poster or Poster()
     is_moderator = bool(poster.user and poster.user.has_perm("comments.change_comment"))
     discussion = DiscussionSettings.load(article=article)
     if not discussion.comments_open(article):
         raise CommentsClosed
-    with transaction.atomic():
-        return _comment_store(
-            article=article,
-            discussion=discussion,
-            author_name=author_name,
-            author_email=author_email,
-            author_url=author_url,
-            body=body,
-            parent_id=parent_id,
-            poster=poster,
-            is_moderator=is_moderator,
-        )
-
-
-def _comment_store(
-    *,
-    article: Article,
-    discussion: DiscussionSettings,
-    author_name: str,
-    author_email: str,
-    author_url: str,
-    body: str,
-    parent_id: int | None,
-    poster: Poster,
-    is_moderator: bool,
-) -> Comment:
-    """The part of `comment_submit` inside its transaction: the checks that race with
-    the insert (the reply's parent, duplicates, flood), the policy, the writes."""
     parent, depth = _reply_placement(article=article, parent_id=parent_id, discussion=discussion)
     duplicate = _is_duplicate(
         article=article, author_name=author_name, author_email=author_email, body=body
@@ -258,27 +230,10 @@ def _comment_store(
         Comment.Status.APPROVED: discussion.notify_on_published,
     }.get(status, False)
     if notify:
-        _notify_editors(comment)
-    return comment
+        from comments.tasks import comment_notify_editors
 
-
-def _notify_editors(comment: Comment) -> None:
-    """Queue the editors' email about `comment`, to go out once it is committed.
-
-    When the queue is a table of this same database (django-tasks-db), the task is
-    written in the comment's own transaction: it exists exactly when the comment does,
-    and the post makes one write transaction instead of two. Any other backend (the
-    immediate one sends the mail there and then) is called after the commit.
-    """
-    from comments.tasks import comment_notify_editors
-
-    in_this_database = isinstance(
-        comment_notify_editors.get_backend(), DatabaseBackend
-    ) and router.db_for_write(DBTaskResult) == router.db_for_write(Comment)
-    if in_this_database:
-        comment_notify_editors.enqueue(comment.pk)
-    else:
         transaction.on_commit(lambda: comment_notify_editors.enqueue(comment.pk))
+    return comment
 
 
 @transaction.atomic

@@ -141,10 +141,12 @@ def queued_comment_ids():
     return [task.args_kwargs["args"][0] for task in DBTaskResult.objects.all()]
 
 
-def test_queued_notification_is_written_with_the_comment(
-    client, article, post_url, valid_data, queued_tasks, mailoutbox
-):
-    response = client.post(post_url(article), valid_data)
+def test_queued_notification_is_written_after_the_comment(
+    client, article, post_url, valid_data, queued_tasks, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(post_url(article), valid_data)
 
     assert response.status_code == 303
     comment = Comment.objects.get()
@@ -154,8 +156,14 @@ def test_queued_notification_is_written_with_the_comment(
     assert mailoutbox == []  # the worker sends it
 
 
-def test_queued_notification_is_rolled_back_with_its_comment(article, queued_tasks):
-    with pytest.raises(RuntimeError), transaction.atomic():
+def test_nothing_is_queued_when_the_callers_transaction_rolls_back(
+    article, queued_tasks, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
         services.comment_submit(
             article=article, author_name="Ada", author_email="ada@example.net", body="Hm."
         )
@@ -166,13 +174,15 @@ def test_queued_notification_is_rolled_back_with_its_comment(article, queued_tas
 
 
 def test_refused_or_trashed_comments_queue_nothing(
-    client, article, post_url, valid_data, queued_tasks, discussion
-):
-    client.post(post_url(article), valid_data)
-    client.post(post_url(article), valid_data)  # the duplicate, refused
-    discussion.disallowed_keys = "casino"
-    discussion.save()
-    client.post(post_url(article), {**valid_data, "comment": "Visit my casino."})
+    client, article, post_url, valid_data, queued_tasks, discussion,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(post_url(article), valid_data)
+        client.post(post_url(article), valid_data)  # the duplicate, refused
+        discussion.disallowed_keys = "casino"
+        discussion.save()
+        client.post(post_url(article), {**valid_data, "comment": "Visit my casino."})
 
     assert sorted(Comment.objects.values_list("status", flat=True)) == ["pending", "trash"]
     assert queued_comment_ids() == [Comment.objects.get(status="pending").pk]
