@@ -34,7 +34,10 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     if not form.is_valid():
         return render_article_with_form(request, article, form, status=400)
 
-    token = cookies.author_token(request) or cookies.new_author_token()
+    token = cookies.author_token(request)
+    is_new_token = not token
+    if is_new_token:
+        token = cookies.new_author_token()
     data = form.cleaned_data
     try:
         comment = comment_submit(
@@ -48,6 +51,7 @@ def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
                 ip_address=client_ip(request),
                 user_agent=user_agent(request),
                 author_token=token,
+                is_new_token=is_new_token,
                 user=request.user,
             ),
         )

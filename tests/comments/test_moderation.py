@@ -260,6 +260,52 @@ def test_same_text_on_another_article_or_by_another_author_is_not_a_duplicate(
     assert Comment.objects.count() == 3
 
 
+def test_same_text_under_the_same_email_in_other_case_is_a_duplicate(
+    client, article, post_url, valid_data
+):
+    posted(client, post_url(article), valid_data)
+
+    response = client.post(
+        post_url(article), {**valid_data, "author": "Ada R.", "email": "ADA@Example.NET"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["comment_form"].errors["comment"] == [services.DUPLICATE_COMMENT]
+    assert Comment.objects.count() == 1
+
+
+def test_same_text_under_the_same_name_is_a_duplicate_whatever_the_email(
+    client, article, post_url, valid_data
+):
+    posted(client, post_url(article), valid_data)
+
+    response = client.post(post_url(article), {**valid_data, "email": "ada@elsewhere.example"})
+
+    assert response.status_code == 400
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", [Comment.Status.APPROVED, Comment.Status.SPAM])
+def test_text_already_stored_under_any_status_but_trash_is_a_duplicate(
+    client, article, post_url, valid_data, status
+):
+    CommentFactory(
+        article=article, author_name="Ada Reader", body=valid_data["comment"], status=status
+    )
+
+    assert client.post(post_url(article), valid_data).status_code == 400
+
+
+def test_text_in_the_trash_may_be_sent_again(client, article, post_url, valid_data):
+    CommentFactory(
+        article=article, author_name="Ada Reader", body=valid_data["comment"], trashed=True
+    )
+
+    posted(client, post_url(article), valid_data)
+
+    assert Comment.objects.count() == 2
+
+
 def test_flood_seconds_default_is_fifteen():
     from config import settings as project_settings
 
@@ -392,3 +438,39 @@ def test_auto_close_closes_articles_older_than_n_days(client, post_url, valid_da
 
 def test_settings_row_is_a_singleton():
     assert DiscussionSettings.load().pk == DiscussionSettings.load().pk == 1
+
+
+def test_settings_row_is_made_on_first_use():
+    DiscussionSettings.objects.all().delete()
+
+    loaded = DiscussionSettings.load(article=ArticleFactory())
+
+    assert loaded.pk == 1
+    assert loaded.is_previous_approval_required is True
+    assert DiscussionSettings.objects.count() == 1
+
+
+@pytest.mark.parametrize(("switch", "is_open"), [(None, True), (True, True), (False, False)])
+def test_settings_are_loaded_with_the_articles_switch_in_one_query(
+    article, discussion, django_assert_num_queries, switch, is_open
+):
+    if switch is not None:
+        ArticleDiscussionFactory(article=article, is_open=switch)
+    change(discussion, thread_depth=7, moderation_keys="casino\nloan")
+
+    with django_assert_num_queries(1):
+        loaded = DiscussionSettings.load(article=article)
+        assert loaded.comments_open(article) is is_open
+
+    assert loaded.thread_depth == 7
+    assert loaded.moderation_words == ["casino", "loan"]
+
+
+def test_settings_loaded_for_one_article_still_answer_for_another(article, discussion):
+    other = ArticleFactory()
+    ArticleDiscussionFactory(article=other, closed=True)
+
+    loaded = DiscussionSettings.load(article=article)
+
+    assert loaded.comments_open(article) is True
+    assert loaded.comments_open(other) is False

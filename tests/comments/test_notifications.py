@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
+from comments import services
 from comments.models import Comment
 from tests.factories.blog import UserFactory
 
@@ -124,3 +127,62 @@ def test_no_mail_ever_goes_to_the_commenters_address(
     assert len(mailoutbox) == 2
     for message in mailoutbox:
         assert "ada@example.net" not in message.recipients()
+
+
+# --- The database queue (production's TASKS_BACKEND=database) -----------------------
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def queued_comment_ids():
+    return [task.args_kwargs["args"][0] for task in DBTaskResult.objects.all()]
+
+
+def test_queued_notification_is_written_after_the_comment(
+    client, article, post_url, valid_data, queued_tasks, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(post_url(article), valid_data)
+
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    (task,) = DBTaskResult.objects.all()
+    assert task.task_path == "comments.tasks.comment_notify_editors"
+    assert queued_comment_ids() == [comment.pk]
+    assert mailoutbox == []  # the worker sends it
+
+
+def test_nothing_is_queued_when_the_callers_transaction_rolls_back(
+    article, queued_tasks, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.comment_submit(
+            article=article, author_name="Ada", author_email="ada@example.net", body="Hm."
+        )
+        raise RuntimeError("the caller's transaction fails after the submit")
+
+    assert not Comment.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_refused_or_trashed_comments_queue_nothing(
+    client, article, post_url, valid_data, queued_tasks, discussion,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(post_url(article), valid_data)
+        client.post(post_url(article), valid_data)  # the duplicate, refused
+        discussion.disallowed_keys = "casino"
+        discussion.save()
+        client.post(post_url(article), {**valid_data, "comment": "Visit my casino."})
+
+    assert sorted(Comment.objects.values_list("status", flat=True)) == ["pending", "trash"]
+    assert queued_comment_ids() == [Comment.objects.get(status="pending").pk]

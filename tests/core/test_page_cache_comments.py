@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 from comments.services import comment_approve, comment_moderate
 from core.pagecache import HEADER
 from tests.factories.blog import ArticleFactory
@@ -86,12 +86,53 @@ def test_saved_name_is_prefilled_for_its_reader_only(cached):
     assert "ada@example.net" not in others_view.text
 
 
-def test_new_comment_awaiting_moderation_leaves_the_cache_alone(cached):
+def post_comment(article, callbacks, **extra):
+    """A reader of the cached page posts; what the post does after commit is run."""
     reader = Client(enforce_csrf_checks=True)
-    token = TOKEN_FIELD.search(reader.get(cached.get_absolute_url()).text).group(1)
-    reader.post(reverse("comments:post", args=[cached.pk]), comment_data(token))
+    token = TOKEN_FIELD.search(reader.get(article.get_absolute_url()).text).group(1)
+    with callbacks(execute=True):
+        response = reader.post(
+            reverse("comments:post", args=[article.pk]), comment_data(token, **extra)
+        )
+    assert response.status_code == 303
+    return Comment.objects.latest("pk")
 
+
+def test_new_comment_awaiting_moderation_leaves_the_cache_alone(
+    cached, django_capture_on_commit_callbacks
+):
+    comment = post_comment(cached, django_capture_on_commit_callbacks)
+
+    assert comment.status == Comment.Status.PENDING
     assert Client().get(cached.get_absolute_url())[HEADER] == "hit"
+
+
+def test_comment_sent_to_the_trash_leaves_the_cache_alone(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"disallowed_keys": "casino"})
+    Client().get(article.get_absolute_url())  # cached, by some other reader
+
+    comment = post_comment(article, django_capture_on_commit_callbacks, comment="Try my casino.")
+
+    assert comment.status == Comment.Status.TRASH
+    assert Client().get(article.get_absolute_url())[HEADER] == "hit"
+
+
+def test_published_comment_refreshes_the_cached_page(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    DiscussionSettings.objects.update_or_create(
+        pk=1, defaults={"is_previous_approval_required": False}
+    )
+    Client().get(article.get_absolute_url())
+
+    comment = post_comment(article, django_capture_on_commit_callbacks, comment="Out at once.")
+
+    assert comment.status == Comment.Status.APPROVED
+    page = Client().get(article.get_absolute_url())
+    assert page[HEADER] == "miss"
+    assert "Out at once." in page.text
 
 
 def test_approving_a_comment_shows_it_on_the_cached_page_at_once(
