@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.models import SiteSettings
 from blog.services import article_save, article_unpublish
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_approve
@@ -34,13 +35,11 @@ def article():
     return article
 
 
-def test_second_render_of_an_article_reads_only_the_sites_name(
-    own_reader, article, django_assert_num_queries
-):
+def test_second_render_of_an_article_needs_no_query(own_reader, article, django_assert_num_queries):
     first = own_reader.get(article.get_absolute_url())
     assert first[HEADER] == "bypass"
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         again = own_reader.get(article.get_absolute_url())
 
     assert again.status_code == 200
@@ -51,11 +50,11 @@ def test_second_render_of_an_article_reads_only_the_sites_name(
     )
 
 
-def test_second_render_of_the_home_page_reads_only_the_site(own_reader, django_assert_num_queries):
+def test_second_render_of_the_home_page_needs_no_query(own_reader, django_assert_num_queries):
     ArticleFactory.create_batch(3)
     own_reader.get(reverse("blog:article-list"))
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         response = own_reader.get(reverse("blog:article-list"))
 
     assert response.status_code == 200
@@ -92,6 +91,21 @@ def test_edited_title_and_new_article_appear_at_once(
     home = own_reader.get(reverse("blog:article-list")).text
     assert "A brand new story" in home
     assert "Drones over the Baltic, revised" in home
+
+
+def test_renamed_site_shows_at_once_on_rendered_pages(
+    own_reader, article, django_capture_on_commit_callbacks
+):
+    own_reader.get(article.get_absolute_url())
+    site = SiteSettings.load()
+    site.name = "Defence Talks"
+    with django_capture_on_commit_callbacks(execute=True):
+        site.save()
+
+    assert (
+        "<title>Drones over the Baltic – Defence Talks</title>"
+        in own_reader.get(article.get_absolute_url()).text
+    )
 
 
 def test_unpublished_or_renamed_article_leaves_the_kept_page_at_once(
