@@ -1,3 +1,4 @@
+import re
 from typing import NamedTuple
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from blog.models import Article, OldSlug
 from core import fragments
 
 ARTICLES_PER_PAGE = 10
+ARTICLE_FIELDS = [field.name for field in Article._meta.concrete_fields]
+PUBLIC_AUTHOR_FIELDS = ("username", "first_name", "last_name")
 
 
 class PaginatedListView(ListView):
@@ -38,6 +41,9 @@ class PaginatedListView(ListView):
         return context
 
 
+_PAGE_NUMBER = re.compile(r"[0-9]{1,6}")  # as core.pagecache's _PAGE_QUERY
+
+
 class Listing(NamedTuple):
     """A page of article summaries, rendered (the list and its pagination)."""
 
@@ -57,9 +63,15 @@ class ArticleListView(PaginatedListView):
         if "s" in request.GET:
             return SearchView.as_view()(request, *args, **kwargs)
         # The list is the same for every reader: rendered once per site version
-        # (core/fragments.py). A page that does not exist raises 404 and is not kept.
-        page = request.GET.get(self.page_kwarg) or "1"
-        listing = fragments.fragment(request, "home", page, self.render_listing)
+        # (core/fragments.py), under the page's number as the page cache reads it (so
+        # "?page=01" is page 1, not one more copy). Anything else renders, or 404s.
+        page = request.GET.get(self.page_kwarg, "1")
+        if _PAGE_NUMBER.fullmatch(page):
+            listing = fragments.fragment(request, "home", int(page), self.render_listing)
+        elif page == "last":
+            listing = fragments.fragment(request, "home", page, self.render_listing)
+        else:
+            listing = self.render_listing()
         return self.render_to_response({"listing": listing, "page_number": listing.page_number})
 
     def get_template_names(self):
@@ -151,8 +163,15 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.all() if self.is_editor else Article.objects.published()
-        return articles.select_related("author")
+        if self.is_editor:
+            return Article.objects.select_related("author")
+        # What readers are shown of the author, and no more: the article is kept in the
+        # shared cache (core/fragments.py), which is no place for a password hash.
+        return (
+            Article.objects.published()
+            .select_related("author")
+            .only(*ARTICLE_FIELDS, *(f"author__{field}" for field in PUBLIC_AUTHOR_FIELDS))
+        )
 
     @cached_property
     def is_editor(self) -> bool:

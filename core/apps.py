@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +13,6 @@ class CoreConfig(AppConfig):
 
         caching.connect_receivers()
         cache_reconnected.connect(caching.on_cache_reconnected, dispatch_uid="core.caching")
+        # Migrations write rows without model signals (and may change what a kept page
+        # or part holds): every cached page and part is stale after `migrate`.
+        post_migrate.connect(caching.on_migrated, sender=self, dispatch_uid="core.caching")

@@ -63,6 +63,20 @@ def is_current(version) -> bool:
     return bool(version) and (version["until"] is None or version["until"] > time.time())
 
 
+def read_many(keys: list[str]) -> dict:
+    """`cache.get_many(keys)`, with entries that cannot be read taken as missing.
+
+    Cached pages and parts are pickles of our own classes: after a deploy that changes
+    one's shape, an old entry fails to load. That must be a miss (re-rendered, and the
+    entry overwritten), not a 500 on the page until the entry times out.
+    """
+    try:
+        return cache.get_many(keys)
+    except Exception:  # whatever unpickling an older class raises
+        logger.warning("Unreadable cache entry among %s: treated as missing.", keys)
+        return {}
+
+
 def bump_site_version() -> dict:
     """Make every cached page stale, now, on every app server. Returns the new version."""
     version = _new_version()
@@ -145,6 +159,14 @@ def connect_receivers() -> None:
     if hasattr(comment, "Status"):
         post_save.connect(_comment_changed, sender=comment, dispatch_uid="core.caching:comment")
         post_delete.connect(_comment_changed, sender=comment, dispatch_uid="core.caching:comment")
+
+
+def on_migrated(sender, **kwargs) -> None:
+    """After `migrate` (sent once per run for this app): a new site version."""
+    try:
+        bump_site_version()
+    except Exception:  # the cache must not fail a deploy's migrate
+        logger.exception("Could not bump the site version after migrating.")
 
 
 def on_cache_reconnected(sender, **kwargs) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from core.caching import VERSION_KEY, ensure_site_version, is_current
+from core.caching import VERSION_KEY, ensure_site_version, is_current, read_many
 
 FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
 _NO_VERSION = object()
@@ -48,11 +48,12 @@ def fragment(
     version = getattr(request, "_fragment_site_version", _NO_VERSION)
     if version is _NO_VERSION:
         # The first fragment of a request reads the version with it: one round trip.
-        found = cache.get_many([VERSION_KEY, cache_key])
-        version, stored = found.get(VERSION_KEY), found.get(cache_key)
+        found = read_many([VERSION_KEY, cache_key])
+        version = found.get(VERSION_KEY)
         request._fragment_site_version = version
     else:
-        stored = cache.get(cache_key)
+        found = read_many([cache_key])
+    stored = found.get(cache_key)
     if (
         stored is not None
         and is_current(version)

@@ -46,7 +46,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_http_date_safe
 
 from core import gzipparts
-from core.caching import VERSION_KEY, ensure_site_version, is_current
+from core.caching import VERSION_KEY, ensure_site_version, is_current, read_many
 
 logger = logging.getLogger("core.pagecache")
 
@@ -203,7 +203,7 @@ class PageCacheMiddleware:
         if not self._is_cacheable_request(request):
             return self._finish_uncached(request, self.get_response(request))
         key = _page_key(request)
-        found = cache.get_many([key, VERSION_KEY])  # the one round trip of a hit
+        found = read_many([key, VERSION_KEY])  # the one round trip of a hit
         stored_version, entry = found.get(VERSION_KEY), found.get(key)
         if (
             entry is not None
@@ -211,10 +211,12 @@ class PageCacheMiddleware:
             and entry.version == stored_version["token"]
         ):
             return self._serve(request, entry)
+        # The version is settled before rendering: a write committed meanwhile bumps it,
+        # so a page rendered from older rows is stored under a version already stale.
+        version = ensure_site_version(stored_version)
         response = self.get_response(request)
         if not self._is_storable(request, response):
             return self._finish_uncached(request, response)
-        version = ensure_site_version(stored_version)
         entry, parts = self._make_entry(request, response, version)
         if holds_token_of(parts, request.META.get("CSRF_COOKIE")):
             logger.warning("Not caching %s: it holds a CSRF token outside an attribute.", key)
@@ -241,7 +243,10 @@ class PageCacheMiddleware:
         # Only pages that may be stored are looked up (not the admin, not a POST target):
         # matching the URL costs microseconds, a cache lookup a round trip.
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-        return _namespace(request.path_info, urlconf) in settings.PAGE_CACHE_NAMESPACES
+        path = request.path_info
+        # Paths are the client's to choose: only short ones are remembered.
+        resolve_namespace = _namespace if len(path) <= 200 else _namespace.__wrapped__
+        return resolve_namespace(path, urlconf) in settings.PAGE_CACHE_NAMESPACES
 
     def _is_storable(self, request, response) -> bool:
         match = getattr(request, "resolver_match", None)

@@ -126,6 +126,62 @@ def test_unpublished_or_renamed_article_leaves_the_kept_page_at_once(
     assert own_reader.get(article.get_absolute_url()).status_code == 404
 
 
+def test_home_page_numbers_are_kept_once_and_bad_ones_refused_alike(own_reader):
+    from django.core.cache import cache
+
+    from core.fragments import FRAGMENT_KEY_PREFIX
+
+    ArticleFactory.create_batch(3)
+    home = reverse("blog:article-list")
+    assert own_reader.get(f"{home}?page=").status_code == 404  # nothing kept yet
+    own_reader.get(home)
+    for page in ("01", "001", "0001"):
+        assert own_reader.get(f"{home}?page={page}").status_code == 200
+
+    kept = [key for key in cache._cache if FRAGMENT_KEY_PREFIX + "home:" in key]
+    assert len(kept) == 1
+    assert own_reader.get(f"{home}?page=").status_code == 404  # page 1 is kept now
+    assert own_reader.get(f"{home}?page=x1").status_code == 404
+
+
+def test_kept_article_holds_no_private_author_data(own_reader, article):
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from core.fragments import FRAGMENT_KEY_PREFIX
+
+    article.author = get_user_model().objects.create_user(
+        "ada", email="ada@example.net", password="correct horse battery", first_name="Ada"
+    )
+    article.save()
+    page = own_reader.get(article.get_absolute_url()).text
+    assert "by <a" in page and ">Ada<" in page
+
+    _, (kept, _) = cache.get(f"{FRAGMENT_KEY_PREFIX}article:{article.slug}")
+    assert kept.author.get_username() == "ada"
+    assert "password" not in kept.author.__dict__
+    assert "email" not in kept.author.__dict__
+
+
+class _Shape:
+    """A class whose pickles a later deploy can no longer load (the test deletes it)."""
+
+
+def test_kept_part_a_deploy_can_no_longer_read_is_rendered_again(own_reader, monkeypatch):
+    from django.core.cache import cache
+
+    from core.fragments import FRAGMENT_KEY_PREFIX
+
+    ArticleFactory(title="Still here")
+    cache.set(f"{FRAGMENT_KEY_PREFIX}home:1", ("token", _Shape()))
+    monkeypatch.delattr(__import__(__name__, fromlist=["_Shape"]), "_Shape")
+
+    response = own_reader.get(reverse("blog:article-list"))
+
+    assert response.status_code == 200
+    assert "Still here" in response.text
+
+
 def test_readers_own_pending_comment_shows_only_to_them(page_cache, article):
     commenter = Client()
     commenter.get(article.get_absolute_url())  # the shared thread is now kept

@@ -541,3 +541,44 @@ def test_new_secrets_for_readers_without_one_are_valid_and_all_different():
         token = mask_token(secret)
         _check_token_format(token)
         assert _unmask_cipher_token(token) == secret
+
+
+def test_page_rendered_while_a_change_commits_is_not_served_as_current(test_pages, client):
+    client.get("/pagecache-test/racing/")  # rendered under a version that moved meanwhile
+
+    assert client.get("/pagecache-test/racing/")[HEADER] == "miss"
+
+
+class _Shape:
+    """A class whose pickles a later deploy can no longer load (the test deletes it)."""
+
+
+def test_entry_a_deploy_can_no_longer_read_is_a_miss_not_an_error(page_cache, client, monkeypatch):
+    from django.test import RequestFactory
+
+    from core import pagecache
+
+    article = ArticleFactory(title="After the deploy")
+    url = article.get_absolute_url()
+    key = pagecache._page_key(RequestFactory().get(url))
+    caches["default"].set(key, _Shape())
+    monkeypatch.delattr(__import__(__name__, fromlist=["_Shape"]), "_Shape")
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "After the deploy" in response.text
+    assert client.get(url)[HEADER] == "hit"  # the unreadable entry was replaced
+
+
+def test_migrate_makes_every_cached_page_stale(page_cache, client):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())[HEADER] == "hit"
+
+    post_migrate.send(sender=apps.get_app_config("core"), app_config=apps.get_app_config("core"))
+
+    assert client.get(article.get_absolute_url())[HEADER] == "miss"

@@ -40,6 +40,14 @@ def personal_page(request):
     return response
 
 
+def written_while_rendering(request):
+    """A page during whose rendering an editor's change commits (the version moves)."""
+    from core.caching import bump_site_version
+
+    bump_site_version()
+    return HttpResponse("<p>Rendered from rows read before the change</p>")
+
+
 class LatestFeed(Feed):
     title = "Latest"
     link = "/"
@@ -67,6 +75,7 @@ test_patterns = (
         path("personal/", personal_page, name="personal"),
         path("stray-token/", stray_token_page, name="stray-token"),
         path("feed/", LatestFeed(), name="feed"),
+        path("racing/", written_while_rendering, name="racing"),
     ],
     "pagecache-test",
 )
