@@ -66,10 +66,9 @@ class ArticleListView(PaginatedListView):
         # (core/fragments.py), under the page's number as the page cache reads it (so
         # "?page=01" is page 1, not one more copy). Anything else renders, or 404s.
         page = request.GET.get(self.page_kwarg, "1")
-        if _PAGE_NUMBER.fullmatch(page):
-            listing = fragments.fragment(request, "home", int(page), self.render_listing)
-        elif page == "last":
-            listing = fragments.fragment(request, "home", page, self.render_listing)
+        if _PAGE_NUMBER.fullmatch(page) or page == "last":
+            key = page if page == "last" else int(page)
+            listing = fragments.fragment(request, "home", key, self.render_listing)
         else:
             listing = self.render_listing()
         return self.render_to_response({"listing": listing, "page_number": listing.page_number})
@@ -181,7 +180,7 @@ class ArticleDetailView(DetailView):
         try:
             if self.is_editor:
                 self.object = self.get_object()
-                parts = article_parts(self.object, **context_processors.site(request))
+                parts = self.render_parts(self.object)
             else:
                 # What every reader sees alike, the article included: one read of the
                 # cache per site version instead of the database (core/fragments.py).
@@ -203,11 +202,14 @@ class ArticleDetailView(DetailView):
     def shared_article(self) -> tuple[Article, dict[str, str]]:
         """The published article at this slug and its rendered parts (404 when none)."""
         article = self.get_object()
-        return article, article_parts(article, **context_processors.site(self.request))
+        return article, self.render_parts(article)
+
+    def render_parts(self, article: Article) -> dict[str, str]:
+        return article_parts(article, **context_processors.site(self.request))
 
     def get_context_data(self, **kwargs):
         if "parts" not in kwargs:  # the page rendered again around a sent form
-            kwargs["parts"] = article_parts(self.object, **context_processors.site(self.request))
+            kwargs["parts"] = self.render_parts(self.object)
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_live
         return context

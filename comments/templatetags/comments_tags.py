@@ -85,7 +85,7 @@ def comment_section(context, article):
         "thread_html": section.thread_html,
         "approved_count": section.approved_count,
         "is_open": is_open,
-        "can_reply": _can_reply(discussion, article),
+        "can_reply": is_open and discussion.is_threaded,
         "form": form,
         "reply_to": reply_to,
         "request": request,
