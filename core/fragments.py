@@ -12,6 +12,12 @@ guards whole pages (core/caching.py): whatever makes a page stale makes its frag
 stale, on every app server at once, and a scheduled article going live expires both.
 Fragments follow the `PAGE_CACHE` switch: with it off, every page is rendered from the
 database. With the cache unreachable, `get_many` finds nothing and the page renders.
+
+A page asks for its fragments one at a time (the view, the site's name in a context
+processor, the comment section in a template tag), but each read is a round trip to the
+shared cache. So each app process remembers which fragments a page read the last time
+it was rendered, and the page's first fragment reads all of them, with the version, in
+one `get_many`: one round trip per page, however many parts it keeps.
 """
 
 from collections.abc import Callable
@@ -23,7 +29,53 @@ from django.core.cache import cache
 from core.caching import VERSION_KEY, ensure_site_version, is_current, read_many
 
 FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
-_NO_VERSION = object()
+# Pages whose fragment keys a process remembers (oldest forgotten first), and how long
+# an address may be to be remembered: enough for every real page, bounded for any URL.
+REMEMBERED_PAGES = 4096
+_MAX_REMEMBERED_ADDRESS = 200
+_keys_by_page: dict[str, tuple[str, ...]] = {}
+
+
+class _Reads:
+    """One request's reads of the shared cache for fragments."""
+
+    def __init__(self, address: str):
+        self.address = address
+        self.version = None
+        self.found: dict = {}
+        self.prefetched: set[str] = set()
+        self.asked: list[str] = []
+
+    def read(self, cache_key: str):
+        """The stored entry for `cache_key` (None if none), the version read with the
+        first one: the first read also fetches the keys this page asked for last time."""
+        if not self.asked:
+            keys = [VERSION_KEY, cache_key]
+            keys += [key for key in _keys_by_page.get(self.address, ()) if key != cache_key]
+            self.found = read_many(keys)
+            self.version = self.found.pop(VERSION_KEY, None)
+            self.prefetched = set(keys)
+        elif cache_key not in self.prefetched:
+            self.found.update(read_many([cache_key]))
+            self.prefetched.add(cache_key)
+        if cache_key not in self.asked:
+            self.asked.append(cache_key)
+            self._remember()
+        return self.found.get(cache_key)
+
+    def _remember(self):
+        if len(self.address) > _MAX_REMEMBERED_ADDRESS:
+            return
+        if self.address not in _keys_by_page and len(_keys_by_page) >= REMEMBERED_PAGES:
+            del _keys_by_page[next(iter(_keys_by_page))]
+        _keys_by_page[self.address] = tuple(self.asked)
+
+
+def _reads(request) -> _Reads:
+    reads = getattr(request, "_fragment_reads", None)
+    if reads is None:
+        reads = request._fragment_reads = _Reads(request.get_full_path())
+    return reads
 
 
 def fragment(
@@ -45,15 +97,9 @@ def fragment(
     if not settings.PAGE_CACHE:
         return render()
     cache_key = f"{FRAGMENT_KEY_PREFIX}{name}:{key}"
-    version = getattr(request, "_fragment_site_version", _NO_VERSION)
-    if version is _NO_VERSION:
-        # The first fragment of a request reads the version with it: one round trip.
-        found = read_many([VERSION_KEY, cache_key])
-        version = found.get(VERSION_KEY)
-        request._fragment_site_version = version
-    else:
-        found = read_many([cache_key])
-    stored = found.get(cache_key)
+    reads = _reads(request)
+    stored = reads.read(cache_key)
+    version = reads.version
     if (
         stored is not None
         and is_current(version)
@@ -63,8 +109,7 @@ def fragment(
         return stored[1]
     # The version is settled before rendering: a write committed meanwhile bumps it, so
     # what is rendered now from older rows is stored under a version already stale.
-    version = ensure_site_version(version)
-    request._fragment_site_version = version
+    version = reads.version = ensure_site_version(version)
     value = render()
     cache.set(cache_key, (version["token"], value), timeout=settings.PAGE_CACHE_SECONDS)
     return value

@@ -12,6 +12,7 @@ from blog.models import SiteSettings
 from blog.services import article_save, article_unpublish
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_approve
+from core import fragments
 from core.pagecache import HEADER
 from tests.factories.blog import ArticleFactory, RelatedLinkFactory
 from tests.factories.comments import CommentFactory
@@ -48,6 +49,33 @@ def test_second_render_of_an_article_needs_no_query(own_reader, article, django_
     assert again.text == first.text.replace(_token(first.text), _token(again.text)), (
         "the kept parts render exactly as before"
     )
+
+
+def test_a_rendered_page_reads_all_its_kept_parts_in_one_round_trip(
+    own_reader, article, cache_reads
+):
+    own_reader.get(article.get_absolute_url())  # renders and keeps the parts
+    cache_reads.clear()
+
+    again = own_reader.get(article.get_absolute_url())
+
+    assert again.status_code == 200
+    assert again.text.count('class="comment depth-1"') == 3
+    assert len(cache_reads) == 1, cache_reads
+    assert any(":comments:" in key for key in cache_reads[0]), "the comment section too"
+    assert any(":site:" in key for key in cache_reads[0]), "and the site's name"
+
+
+def test_each_process_remembers_a_bounded_number_of_pages(own_reader, monkeypatch):
+    monkeypatch.setattr(fragments, "REMEMBERED_PAGES", 2)
+    monkeypatch.setattr(fragments, "_keys_by_page", {})
+    ArticleFactory.create_batch(21)
+
+    for page in (1, 2, 3):
+        assert own_reader.get(f"/?page={page}").status_code == 200
+    own_reader.get("/?page=3&" + "x" * 200)
+
+    assert list(fragments._keys_by_page) == ["/?page=2", "/?page=3"]
 
 
 def test_second_render_of_the_home_page_needs_no_query(own_reader, django_assert_num_queries):

@@ -543,6 +543,20 @@ def test_new_secrets_for_readers_without_one_are_valid_and_all_different():
         assert _unmask_cipher_token(token) == secret
 
 
+def test_new_secrets_draw_every_letter_of_the_alphabet_evenly():
+    from collections import Counter
+
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS
+
+    from core.pagecache import new_csrf_secret
+
+    counts = Counter("".join(new_csrf_secret() for _ in range(2000)))
+
+    assert set(counts) == set(CSRF_ALLOWED_CHARS)
+    expected = 2000 * 32 / len(CSRF_ALLOWED_CHARS)  # about 1,032; one sd is about 32
+    assert all(0.75 * expected < count < 1.25 * expected for count in counts.values()), counts
+
+
 def test_page_rendered_while_a_change_commits_is_not_served_as_current(test_pages, client):
     client.get("/pagecache-test/racing/")  # rendered under a version that moved meanwhile
 
