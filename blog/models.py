@@ -197,18 +197,27 @@ class ArticleQuerySet(models.QuerySet):
 
         One query: the two scores are correlated subqueries, so no join multiplies rows.
         Ties go to the newer article. The article itself and its "See also" targets are
-        left out: the reader has them already.
+        left out: the reader has them already. The article's own terms are read from
+        it (prefetched by the article page) and written into the query as ids: the
+        subqueries that looked them up made the query cost more to build than to run.
+        An article with no terms has no related articles, and costs no query.
         """
+        terms = {
+            "tag_id": [tag.pk for tag in article.tags.all()],
+            "category_id": [category.pk for category in article.categories.all()],
+        }
+        if not any(terms.values()):
+            return self.none()
+        through = {"tag_id": Article.tags.through, "category_id": Article.categories.through}
 
-        def sharing(through, column):
-            """The rows of `through` whose term `article` has too."""
-            mine = through.objects.filter(article_id=article.pk).values(column)
-            return through.objects.filter(**{f"{column}__in": mine})
+        def sharing(column):
+            """Rows of the `column` through table whose term `article` has too."""
+            return through[column].objects.filter(**{f"{column}__in": terms[column]})
 
-        def shared_count(through, column):
+        def shared_count(column):
             return Coalesce(
                 Subquery(
-                    sharing(through, column)
+                    sharing(column)
                     .filter(article_id=OuterRef("pk"))
                     .order_by()
                     .values("article_id")
@@ -219,21 +228,18 @@ class ArticleQuerySet(models.QuerySet):
                 Value(0),
             )
 
-        tags, categories = Article.tags.through, Article.categories.through
+        columns = [column for column, ids in terms.items() if ids]
+        candidates = Q()
+        for column in columns:
+            # Only candidates sharing a term get scored, not every published article.
+            candidates |= Q(pk__in=sharing(column).values("article_id"))
         see_also = RelatedLink.objects.filter(article_id=article.pk, target__isnull=False)
         return (
-            # Only candidates sharing a term get scored, not every published article.
-            self.filter(
-                Q(pk__in=sharing(tags, "tag_id").values("article_id"))
-                | Q(pk__in=sharing(categories, "category_id").values("article_id"))
-            )
+            self.filter(candidates)
             .exclude(pk=article.pk)
             .exclude(pk__in=see_also.values("target_id"))
-            .alias(
-                shared_tags=shared_count(tags, "tag_id"),
-                shared_categories=shared_count(categories, "category_id"),
-            )
-            .annotate(shared_terms=models.F("shared_tags") + models.F("shared_categories"))
+            .annotate(shared_terms=sum((shared_count(column) for column in columns), Value(0)))
+            .only("title", "slug", "published_at")
             .order_by("-shared_terms", "-published_at", "-pk")[:limit]
         )
 

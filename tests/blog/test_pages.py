@@ -181,9 +181,10 @@ def test_unknown_url_gets_the_sites_404_page(client):
 def test_article_page_query_count_does_not_grow_with_related_links(
     client, django_assert_num_queries
 ):
-    few = ArticleFactory()
+    tag = TagFactory()  # so that "Related" is looked for
+    few = ArticleFactory(tags=[tag])
     RelatedLinkFactory(article=few)
-    many = ArticleFactory()
+    many = ArticleFactory(tags=[tag])
     RelatedLinkFactory.create_batch(20, article=many)
     RelatedLinkFactory.create_batch(5, article=many, dangling=True)
     client.get(few.get_absolute_url())  # site settings row created outside the count

@@ -81,16 +81,27 @@ def test_article_page_query_count_does_not_grow_with_related_articles(
     SiteSettings.load()
     tags = TagFactory.create_batch(3)
     category = CategoryFactory()
-    lonely = ArticleFactory()
+    sparse = ArticleFactory(tags=[TagFactory()])
+    ArticleFactory(tags=sparse.tags.all())
     crowded = ArticleFactory(tags=tags, categories=[category])
     ArticleFactory.create_batch(6, tags=tags, categories=[category])
 
     # the article page (see test_pages): 6 of its own, 2 for the comment section
-    with django_assert_num_queries(8) as lonely_queries:
-        client.get(lonely.get_absolute_url())
-    with django_assert_num_queries(len(lonely_queries.captured_queries)):
+    with django_assert_num_queries(8) as sparse_queries:
+        client.get(sparse.get_absolute_url())
+    with django_assert_num_queries(len(sparse_queries.captured_queries)):
         response = client.get(crowded.get_absolute_url())
     assert response.content.decode().count('class="related-item"') == 3
+
+
+def test_article_without_terms_asks_nothing_for_related_articles(client, django_assert_num_queries):
+    SiteSettings.load()
+    ArticleFactory.create_batch(3, tags=[TagFactory()])
+    lonely = ArticleFactory()
+
+    with django_assert_num_queries(7):  # one fewer than an article with terms
+        response = client.get(lonely.get_absolute_url())
+    assert 'class="related-posts"' not in response.content.decode()
 
 
 def test_related_dates_are_valid_html_datetimes_without_microseconds(client):

@@ -17,9 +17,9 @@ def _settings_rows(discussion):
 
 
 # The article page as blog renders it (article, "See also" links, site settings, its
-# categories, its tags, "Related") plus the comment section's two: the discussion
-# settings with the article's switch, the thread.
-ARTICLE_PAGE_QUERIES = 8
+# categories, its tags; "Related" asks nothing of an article without any) plus the
+# comment section's two: the discussion settings with the article's switch, the thread.
+ARTICLE_PAGE_QUERIES = 7
 
 
 def add_thread(article, count):
