@@ -190,14 +190,7 @@ class CommentQuerySet(models.QuerySet):
         visible = Q(status=Comment.Status.APPROVED)
         if own_ids:
             visible |= Q(pk__in=list(own_ids))
-        return (
-            self.filter(visible, article=article)
-            .only(
-                "pk", "parent_id", "author_name", "author_html", "date_html", "body_html",
-                "status", "article_id",
-            )
-            .order_by("created_at", "pk")
-        )  # fmt: skip
+        return self.filter(visible, article=article).order_by("created_at", "pk")
 
 
 def token_digest(token: str) -> str:

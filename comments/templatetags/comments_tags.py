@@ -15,9 +15,9 @@ from django import template
 
 from comments import cookies
 from comments.forms import CONSENT_FIELD, CommentForm
-from comments.models import Comment, DiscussionSettings
+from comments.models import DiscussionSettings
 from comments.rendering import render_thread
-from comments.threads import build_thread
+from comments.threads import build_thread, thread_comments
 from core import fragments
 
 register = template.Library()
@@ -45,7 +45,7 @@ def comment_section(context, article):
 
     def render(discussion, *, own_ids=()):
         can_reply = _can_reply(discussion, article)
-        comments = list(Comment.objects.for_thread(article, own_ids=own_ids))
+        comments = thread_comments(article, own_ids=own_ids)
         thread = build_thread(comments, max_depth=discussion.effective_depth())
         html = render_thread(thread, can_reply=can_reply, article_url=article_url)
         approved = {comment.pk: comment for comment in comments if comment.is_approved}
