@@ -27,7 +27,6 @@ import functools
 import hashlib
 import hmac
 import logging
-import os
 import re
 from typing import NamedTuple
 
@@ -35,18 +34,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import (
-    CSRF_ALLOWED_CHARS,
-    CSRF_SECRET_LENGTH,
-    CsrfViewMiddleware,
-    _unmask_cipher_token,
-)
+from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from core import gzipparts
 from core.caching import VERSION_KEY, ensure_site_version, is_current, read_many
+from core.csrf import mask_token, use_secret
 
 logger = logging.getLogger("core.pagecache")
 
@@ -106,42 +101,6 @@ def split_page(content: bytes, csrf_secret: str | None, nonce: str | None) -> li
         else:
             with_nonces.append(part)
     return with_nonces
-
-
-_CHARS = CSRF_ALLOWED_CHARS
-_CHARS_INDEX = {char: index for index, char in enumerate(_CHARS)}
-_UNBIASED = 256 - 256 % len(_CHARS)  # bytes below this map evenly onto the alphabet
-# bytes.translate tables: each unbiased byte becomes its letter, the others are dropped.
-_BYTE_TO_CHAR = bytes(ord(_CHARS[b % len(_CHARS)]) if b < _UNBIASED else 0 for b in range(256))
-_BIASED_BYTES = bytes(range(_UNBIASED, 256))
-
-
-def _random_chars() -> str:
-    """CSRF_SECRET_LENGTH characters of the CSRF alphabet, uniformly and unpredictably
-    drawn, as Django's `get_random_string` gives, from one `os.urandom` call instead of
-    one `secrets.choice` per character: on a hit this was most of the CPU time."""
-    chars = b""
-    while len(chars) < CSRF_SECRET_LENGTH:
-        chars += os.urandom(48).translate(_BYTE_TO_CHAR, _BIASED_BYTES)
-    return chars[:CSRF_SECRET_LENGTH].decode("ascii")
-
-
-def new_csrf_secret() -> str:
-    """A new CSRF secret, as django.middleware.csrf makes for a reader who has none."""
-    return _random_chars()
-
-
-def mask_token(secret: str) -> str:
-    """A freshly masked form token for `secret`, as Django's `get_token` makes.
-
-    The same cipher as django.middleware.csrf (mask, then secret shifted by the mask).
-    """
-    mask = _random_chars()
-    cipher = (
-        _CHARS[(_CHARS_INDEX[s] + _CHARS_INDEX[m]) % len(_CHARS)]
-        for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + "".join(cipher)
 
 
 def holds_token_of(parts: list, csrf_secret: str | None) -> bool:
@@ -286,14 +245,7 @@ class PageCacheMiddleware:
     def _serve(self, request, entry: PageEntry):
         if entry.has_csrf:
             self.csrf.process_request(request)  # the reader's secret, from their cookie
-            if "CSRF_COOKIE" in request.META:
-                # What get_token does (renew the cookie), without masking a token unused.
-                request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-            else:
-                # What get_token does for a reader without a secret (a new one, sent as
-                # a cookie), without masking a token unused.
-                request.META["CSRF_COOKIE"] = new_csrf_secret()
-                request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+            use_secret(request)  # as get_token does, without masking a token unused
         response = HttpResponse(status=entry.status)
         for name, value in entry.headers:
             response[name] = value

@@ -517,7 +517,7 @@ def test_gzipped_cached_form_still_passes_csrf(test_pages):
 def test_masked_tokens_are_valid_for_their_secret_and_all_different():
     from django.middleware.csrf import _check_token_format, _get_new_csrf_string
 
-    from core.pagecache import mask_token
+    from core.csrf import mask_token
 
     secret = _get_new_csrf_string()
     tokens = {mask_token(secret) for _ in range(200)}
@@ -531,7 +531,7 @@ def test_masked_tokens_are_valid_for_their_secret_and_all_different():
 def test_new_secrets_for_readers_without_one_are_valid_and_all_different():
     from django.middleware.csrf import _check_token_format
 
-    from core.pagecache import mask_token, new_csrf_secret
+    from core.csrf import mask_token, new_csrf_secret
 
     secrets = {new_csrf_secret() for _ in range(200)}
 
@@ -548,7 +548,7 @@ def test_new_secrets_draw_every_letter_of_the_alphabet_evenly():
 
     from django.middleware.csrf import CSRF_ALLOWED_CHARS
 
-    from core.pagecache import new_csrf_secret
+    from core.csrf import new_csrf_secret
 
     counts = Counter("".join(new_csrf_secret() for _ in range(2000)))
 
