@@ -9,12 +9,17 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test starts with an empty cache, whatever the last one stored."""
+    """Each test starts with an empty cache, whatever the last one stored, and so do
+    the process's own copies of kept fragments."""
     from django.core.cache import cache
 
+    from core import fragments
+
     cache.clear()
+    fragments.forget_local_copies()
     yield
     cache.clear()
+    fragments.forget_local_copies()
 
 
 @pytest.fixture

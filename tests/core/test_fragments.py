@@ -13,6 +13,7 @@ from blog.services import article_save, article_unpublish
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_approve
 from core import fragments
+from core.caching import VERSION_KEY, bump_site_version
 from core.pagecache import HEADER
 from tests.factories.blog import ArticleFactory, RelatedLinkFactory
 from tests.factories.comments import CommentFactory
@@ -55,6 +56,7 @@ def test_a_rendered_page_reads_all_its_kept_parts_in_one_round_trip(
     own_reader, article, cache_reads
 ):
     own_reader.get(article.get_absolute_url())  # renders and keeps the parts
+    fragments.forget_local_copies()  # as another app server, which holds no copies
     cache_reads.clear()
 
     again = own_reader.get(article.get_absolute_url())
@@ -64,6 +66,36 @@ def test_a_rendered_page_reads_all_its_kept_parts_in_one_round_trip(
     assert len(cache_reads) == 1, cache_reads
     assert any(":comments:" in key for key in cache_reads[0]), "the comment section too"
     assert any(":site:" in key for key in cache_reads[0]), "and the site's name"
+
+
+def test_a_process_holding_the_parts_reads_only_the_version(own_reader, article, cache_reads):
+    first = own_reader.get(article.get_absolute_url())
+    cache_reads.clear()
+
+    again = own_reader.get(article.get_absolute_url())
+
+    assert cache_reads == [[VERSION_KEY]]
+    assert again.text == first.text.replace(_token(first.text), _token(again.text))
+
+
+def test_a_change_made_on_another_app_server_shows_at_once(own_reader, article):
+    own_reader.get(article.get_absolute_url())
+    # Another server's write: the rows change and the shared version moves, and this
+    # process hears of it only through the version.
+    Comment.objects.filter(article=article).update(body_html="<p>Edited elsewhere.</p>")
+    bump_site_version()
+
+    page = own_reader.get(article.get_absolute_url()).text
+
+    assert page.count("Edited elsewhere.") == 3
+
+
+def test_each_process_keeps_a_bounded_number_of_copies(own_reader, monkeypatch):
+    monkeypatch.setattr(fragments, "LOCAL_FRAGMENTS", 2)
+    for article in ArticleFactory.create_batch(3):
+        assert own_reader.get(article.get_absolute_url()).status_code == 200
+
+    assert len(fragments._local.entries) == 2
 
 
 def test_each_process_remembers_a_bounded_number_of_pages(own_reader, monkeypatch):
