@@ -16,7 +16,7 @@ from django import template
 from comments import cookies
 from comments.forms import CONSENT_FIELD, CommentForm
 from comments.models import DiscussionSettings
-from comments.rendering import render_thread
+from comments.rendering import render_form_fields, render_thread
 from comments.threads import build_thread, thread_comments
 from core import fragments
 
@@ -91,6 +91,12 @@ def comment_section(context, article):
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def comment_form_fields(form):
+    """The form's comment, name, email and website fields (comments/rendering.py)."""
+    return render_form_fields(form)
 
 
 def _can_reply(discussion: DiscussionSettings, article) -> bool:
