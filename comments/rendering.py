@@ -11,7 +11,7 @@ own author — is added here.
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from blog import html
@@ -85,33 +85,31 @@ def render_form_fields(form) -> SafeString:
 
 
 def _render_field(field, kind: str | None) -> str:
+    # Every value from the form or the reader is escaped here; the rest is our own markup.
     name, errors, value = field.name, field.errors, field.value()
     attrs, required = field.field.widget.attrs, field.field.required
     invalid = f' aria-invalid="true" aria-describedby="{name}_error"' if errors else ""
+    maxlength = field.field.max_length
     if kind is None:  # the comment itself
-        control = format_html(
-            '<textarea name="{}" cols="{}" rows="{}" maxlength="{}" required{} id="{}">'
-            "\n{}</textarea>",
-            name, attrs["cols"], attrs["rows"], field.field.max_length, mark_safe(invalid), name,  # noqa: S308
-            "" if value is None else value,
-        )  # fmt: skip
+        text = "" if value is None else escape(value)
+        control = (
+            f'<textarea name="{name}" cols="{attrs["cols"]}" rows="{attrs["rows"]}" '
+            f'maxlength="{maxlength}" required{invalid} id="{name}">\n{text}</textarea>'
+        )
     else:
-        control = format_html(
-            '<input type="{}" name="{}"{} autocomplete="{}" size="{}" maxlength="{}"{}{} id="{}">',
-            kind, name, format_html(' value="{}"', value) if value else "",
-            attrs["autocomplete"], attrs["size"], field.field.max_length,
-            mark_safe(" required" if required else ""), mark_safe(invalid), name,  # noqa: S308
-        )  # fmt: skip
+        shown = f' value="{escape(value)}"' if value else ""
+        control = (
+            f'<input type="{kind}" name="{name}"{shown} autocomplete="{attrs["autocomplete"]}" '
+            f'size="{attrs["size"]}" maxlength="{maxlength}"{" required" if required else ""}'
+            f'{invalid} id="{name}">'
+        )
     error_list = ""
     if errors:
-        error_list = format_html(
-            '\n  <ul class="errorlist" id="{}_error">{}</ul>',
-            name,
-            format_html_join("", "<li>{}</li>", ((error,) for error in errors)),
-        )
-    return format_html(
-        '<div class="field comment-form-{}{}">\n  <label for="{}">{}{}</label>\n  {}{}\n</div>',
-        name, " field-error" if errors else "", name, field.label,
-        mark_safe(' <span class="required">*</span>' if required else ""),  # noqa: S308
-        control, error_list,
-    )  # fmt: skip
+        items = "".join(f"<li>{escape(error)}</li>" for error in errors)
+        error_list = f'\n  <ul class="errorlist" id="{name}_error">{items}</ul>'
+    star = ' <span class="required">*</span>' if required else ""
+    return (
+        f'<div class="field comment-form-{name}{" field-error" if errors else ""}">\n'
+        f'  <label for="{name}">{escape(field.label)}{star}</label>\n'
+        f"  {control}{error_list}\n</div>"
+    )
