@@ -6,10 +6,15 @@ reads, "not stored" for writes, a fresh counter for `incr`), logs the outage onc
 stops trying for `RETRY_SECONDS` so that a dead server costs one failed connection
 every few seconds rather than one per call. The first call after that window tries
 Redis again; when it answers, the cache is back (and that is logged too).
+
+It can also tell a process, without a round trip, whether something was published on a
+channel since it last looked (`watcher`, `publish`): core/caching.py keeps the site
+version in each process that way, so a page served from the cache costs no round trip.
 """
 
 import functools
 import logging
+import os
 import re
 import threading
 import time
@@ -92,6 +97,66 @@ def _guarded(fallback):
         return wrapper
 
     return decorate
+
+
+class ChangeWatcher:
+    """Whether anything was published on a channel since the last look, asked without a
+    round trip: the process subscribes once, on a connection of its own, and each look
+    reads what has arrived on that socket without waiting.
+
+    `changes()` answers True (something was published, or the subscription is new or
+    was renewed after a reconnect, so what happened before it is unknown), False
+    (nothing since the last look) or None (not listening: Redis is down; ask it).
+    """
+
+    def __init__(self, backend, channel: str):
+        self._backend = backend
+        self._channel = channel
+        self._pubsub = None
+        self._pid = None
+        self._lock = threading.Lock()  # gthread workers share the subscription
+
+    def changes(self) -> bool | None:
+        with self._lock:
+            if self._backend._breaker.is_open():
+                self._close()
+                return None
+            try:
+                if self._pubsub is None or self._pid != os.getpid():
+                    self._subscribe()
+                    return True
+                changed = False
+                # Any message counts: a "subscribe" after the first means redis-py
+                # reconnected and subscribed again, losing what was published meanwhile.
+                while self._pubsub.get_message(timeout=0) is not None:
+                    changed = True
+                return changed
+            except OUTAGE_ERRORS as error:
+                self._close()
+                self._backend._breaker.trip(self._backend._location_label, error)
+                return None
+
+    def _subscribe(self):
+        self._close()
+        client = self._backend._cache.get_client(write=True)
+        self._pubsub = client.pubsub()
+        self._pid = os.getpid()
+        self._pubsub.subscribe(self._channel)
+        # Subscribed before the caller reads what the channel announces changes of (on
+        # another connection): wait for Redis to confirm.
+        if self._pubsub.get_message(timeout=1.0) is None:
+            raise RedisTimeoutError(f"no confirmation of the subscription to {self._channel}")
+
+    def _close(self):
+        pubsub, self._pubsub = self._pubsub, None
+        if pubsub is not None:
+            try:
+                pubsub.close()
+            except Exception:  # a broken connection has nothing left to close
+                logger.debug("Closing a broken subscription failed.", exc_info=True)
+
+
+_watchers: dict[tuple[str, str], ChangeWatcher] = {}
 
 
 def _default(key, default=None, version=None):
@@ -186,3 +251,16 @@ class ResilientRedisCache(RedisCache):
     @_guarded(lambda *a, **k: None)
     def clear(self):
         return super().clear()
+
+    @_guarded(lambda *a, **k: None)
+    def publish(self, channel: str, message: str) -> None:
+        """Tell every process watching `channel` (see `watcher`) that something changed."""
+        self._cache.get_client(write=True).publish(self.make_key(channel), message)
+
+    def watcher(self, channel: str) -> ChangeWatcher:
+        """This process's watcher of `channel` on this Redis (one per location)."""
+        with _breakers_lock:
+            key = (self._location_label, self.make_key(channel))
+            if key not in _watchers:
+                _watchers[key] = ChangeWatcher(self, key[1])
+            return _watchers[key]

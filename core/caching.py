@@ -15,11 +15,25 @@ publication time and expires then, so the pages change when the article goes liv
 
 Apps that change what readers see without a model signal (a queryset `update()`, a
 bulk action) call `bump_site_version_on_commit()` themselves.
+
+Reading the version is a round trip to the shared cache, the only one a cached page
+costs. On Redis each process keeps the version it last read and subscribes to a
+channel on which every change of version is published (core/cache.py): while nothing
+is published the kept version holds, and each request only looks, without waiting, at
+what arrived on that connection. A new subscription (after a reconnect too) and every
+KEEP_VERSION_SECONDS read the version again, should a message ever be lost.
+
+Each process also keeps copies of the pages and parts it has read or stored, for the
+current version only (`read_current`): under an unchanged version they are neither
+fetched nor unpickled again. At most LOCAL_COPIES are kept, the least recently used
+going first (with 200-comment threads, about 15 MB at worst); a new version drops them.
 """
 
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.core.cache import cache
@@ -29,6 +43,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 logger = logging.getLogger("core.caching")
 
 VERSION_KEY = "pagecache:version"
+VERSION_CHANNEL = "pagecache:version-changed"
+KEEP_VERSION_SECONDS = 2.0
+LOCAL_COPIES = 128
 # Models whose every change readers may see; apps that are not installed are skipped.
 WATCHED_APPS = ("blog",)
 WATCHED_MODELS = ("comments.DiscussionSettings", "comments.ArticleDiscussion", "auth.User")
@@ -81,7 +98,129 @@ def bump_site_version() -> dict:
     """Make every cached page stale, now, on every app server. Returns the new version."""
     version = _new_version()
     cache.set(VERSION_KEY, version, timeout=_timeout(version))
+    _announce(version)
     return version
+
+
+def _announce(version: dict) -> None:
+    """Tell every process the version changed (this one at once, not when the message
+    comes back to it)."""
+    _known_version.forget()
+    publish = getattr(cache, "publish", None)  # caches other than Redis have no channel
+    if publish is not None:
+        publish(VERSION_CHANNEL, version["token"])
+
+
+class _KnownVersion:
+    """The site version as this process last read it, kept while the cache's channel
+    says nothing changed (caches without channels: never kept)."""
+
+    def __init__(self):
+        self._version = None
+        self._read_at = 0.0
+        self._listening = False
+        self._lock = threading.Lock()
+
+    def get(self):
+        """The version, if it is known here without asking the cache; else None."""
+        watcher = getattr(cache, "watcher", None)
+        changes = watcher(VERSION_CHANNEL).changes() if watcher is not None else None
+        with self._lock:
+            self._listening = changes is not None
+            if changes is not False or time.monotonic() - self._read_at > KEEP_VERSION_SECONDS:
+                self._version = None
+            version = self._version
+        return version if is_current(version) else None
+
+    def keep(self, version) -> None:
+        """Keep `version`, just read from the cache, if changes to it will be heard of
+        (anything published since the last `get()` is still waiting to be read)."""
+        with self._lock:
+            if self._listening and version is not None:
+                self._version, self._read_at = version, time.monotonic()
+
+    def forget(self) -> None:
+        with self._lock:
+            self._version = None
+
+
+class _LocalCopies:
+    """This process's copies of stored pages and parts, all of one site version."""
+
+    def __init__(self):
+        self.token: str | None = None
+        self.entries: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()  # gthread workers share the copies
+
+    def get(self, key: str, token: str | None):
+        with self._lock:
+            if token is None or token != self.token or key not in self.entries:
+                return None
+            self.entries.move_to_end(key)
+            return self.entries[key]
+
+    def keys(self) -> set[str]:
+        with self._lock:
+            return set(self.entries)
+
+    def put(self, key: str, token: str, entry) -> None:
+        """Keep `entry`, stored under version `token`; a copy of another version than
+        the others replaces them all."""
+        with self._lock:
+            if token != self.token:
+                self.token = token
+                self.entries.clear()
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > LOCAL_COPIES:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.token = None
+            self.entries.clear()
+
+
+_known_version = _KnownVersion()
+local_copies = _LocalCopies()
+
+
+def forget_local_state() -> None:
+    """Drop what this process keeps (tests that start with an empty cache call it)."""
+    _known_version.forget()
+    local_copies.clear()
+
+
+def read_current(keys: list[str]) -> tuple[dict | None, dict]:
+    """The site version (None if there is none) and the entries stored under `keys`.
+
+    Entries this process holds a copy of are taken from it when the version is as the
+    copies' (so, once warm, a page costs the version alone, or nothing when this
+    process knows it). Which entries are current is for the caller to check, and to
+    keep with `local_copies.put`.
+    """
+    version = _known_version.get()
+    if version is not None:
+        token = version["token"]
+        found = {key: copy for key in keys if (copy := local_copies.get(key, token)) is not None}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            found.update(read_many(missing))
+        return version, found
+    # The version is read with whatever this process holds no copy of; if it is not
+    # the copies' one, they are fetched in a second read (once per version and process).
+    held = local_copies.keys()
+    found = read_many([VERSION_KEY, *(key for key in keys if key not in held)])
+    version = found.pop(VERSION_KEY, None)
+    _known_version.keep(version)
+    token = version["token"] if is_current(version) else None
+    for key in keys:
+        if key not in found and (copy := local_copies.get(key, token)) is not None:
+            found[key] = copy
+    missing = [key for key in keys if key in held and key not in found]
+    if missing:
+        found.update(read_many(missing))
+    return version, found
 
 
 def ensure_site_version(stored) -> dict:
@@ -91,12 +230,14 @@ def ensure_site_version(stored) -> dict:
     version = _new_version()
     if stored is None:
         if cache.add(VERSION_KEY, version, timeout=_timeout(version)):
+            _announce(version)
             return version
         # Another request created it between our read and our write: use theirs.
         again = cache.get(VERSION_KEY)
         if is_current(again):
             return again
     cache.set(VERSION_KEY, version, timeout=_timeout(version))
+    _announce(version)
     return version
 
 

@@ -19,23 +19,18 @@ shared cache. So each app process remembers which fragments a page read the last
 it was rendered, and the page's first fragment reads all of them, with the version, in
 one `get_many`: one round trip per page, however many parts it keeps.
 
-Each process also keeps its own copy of the fragments it has read or rendered, for the
-current site version only (the version is still read from the shared cache on every
-request, so a change shows at once everywhere). Under an unchanged version a page then
-reads a few bytes, not the 100 KB of its comment thread, and unpickles nothing. The
-copies are dropped whenever the version moves, and at most LOCAL_FRAGMENTS are kept
-(the least recently used go first): with 200-comment threads, about 15 MB at worst.
+Each process also keeps copies of the fragments it has read or rendered, for the
+current site version only (core/caching.py, `read_current`): under an unchanged version
+a page does not fetch its 100 KB comment thread again, nor unpickle anything.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
-from core.caching import VERSION_KEY, ensure_site_version, is_current, read_many
+from core.caching import ensure_site_version, is_current, local_copies, read_current, read_many
 
 FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
 # Pages whose fragment keys a process remembers (oldest forgotten first), and how long
@@ -43,52 +38,6 @@ FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
 REMEMBERED_PAGES = 4096
 _MAX_REMEMBERED_ADDRESS = 200
 _keys_by_page: dict[str, tuple[str, ...]] = {}
-LOCAL_FRAGMENTS = 128
-
-
-class _LocalCopies:
-    """This process's copies of stored fragments, all of one site version (`token`)."""
-
-    def __init__(self):
-        self.token: str | None = None
-        self.entries: OrderedDict[str, tuple] = OrderedDict()
-        self._lock = threading.Lock()  # gthread workers share the copies
-
-    def get(self, key: str, token: str):
-        with self._lock:
-            if token != self.token or key not in self.entries:
-                return None
-            self.entries.move_to_end(key)
-            return self.entries[key]
-
-    def keys(self) -> set[str]:
-        return set(self.entries)
-
-    def put(self, key: str, stored: tuple) -> None:
-        """Keep `stored` ((token, value), as in the shared cache); an entry of another
-        version than the copies' replaces them all."""
-        with self._lock:
-            if stored[0] != self.token:
-                self.token = stored[0]
-                self.entries.clear()
-            self.entries[key] = stored
-            self.entries.move_to_end(key)
-            while len(self.entries) > LOCAL_FRAGMENTS:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self.token = None
-            self.entries.clear()
-
-
-_local = _LocalCopies()
-
-
-def forget_local_copies() -> None:
-    """Drop this process's copies (they are only ever used under the version they were
-    stored with; tests that start an empty cache call this to start clean)."""
-    _local.clear()
 
 
 class _Reads:
@@ -107,18 +56,7 @@ class _Reads:
         if not self.asked:
             wanted = [cache_key]
             wanted += [key for key in _keys_by_page.get(self.address, ()) if key != cache_key]
-            # What this process holds a copy of is not fetched, if the version is as the
-            # copies' (else it is, in a second read: once per version and process).
-            held = _local.keys()
-            self.found = read_many([VERSION_KEY, *(key for key in wanted if key not in held)])
-            self.version = self.found.pop(VERSION_KEY, None)
-            token = self.version["token"] if is_current(self.version) else None
-            for key in wanted:
-                if key not in self.found and (copy := _local.get(key, token)) is not None:
-                    self.found[key] = copy
-            missing = [key for key in wanted if key in held and key not in self.found]
-            if missing:
-                self.found.update(read_many(missing))
+            self.version, self.found = read_current(wanted)
             self.prefetched = set(wanted)
         elif cache_key not in self.prefetched:
             self.found.update(read_many([cache_key]))
@@ -128,7 +66,7 @@ class _Reads:
             self._remember()
         stored = self.found.get(cache_key)
         if stored is not None and is_current(self.version) and stored[0] == self.version["token"]:
-            _local.put(cache_key, stored)
+            local_copies.put(cache_key, stored[0], stored)
         return stored
 
     def _remember(self):
@@ -181,5 +119,5 @@ def fragment(
     value = render()
     stored = (version["token"], value)
     cache.set(cache_key, stored, timeout=settings.PAGE_CACHE_SECONDS)
-    _local.put(cache_key, stored)
+    local_copies.put(cache_key, stored[0], stored)
     return value

@@ -40,7 +40,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_http_date_safe
 
 from core import gzipparts
-from core.caching import VERSION_KEY, ensure_site_version, is_current, read_many
+from core.caching import ensure_site_version, is_current, local_copies, read_current
 from core.csrf import mask_token, use_secret
 
 logger = logging.getLogger("core.pagecache")
@@ -165,13 +165,16 @@ class PageCacheMiddleware:
         if not self._is_cacheable_request(request):
             return self._finish_uncached(request, self.get_response(request))
         key = _page_key(request)
-        found = read_many([key, VERSION_KEY])  # the one round trip of a hit
-        stored_version, entry = found.get(VERSION_KEY), found.get(key)
+        # At most one round trip: none when this process knows the version and holds
+        # a copy of the page (core/caching.py).
+        stored_version, found = read_current([key])
+        entry = found.get(key)
         if (
             entry is not None
             and is_current(stored_version)
             and entry.version == stored_version["token"]
         ):
+            local_copies.put(key, entry.version, entry)
             return self._serve(request, entry)
         # The version is settled before rendering: a write committed meanwhile bumps it,
         # so a page rendered from older rows is stored under a version already stale.
@@ -184,6 +187,7 @@ class PageCacheMiddleware:
             logger.warning("Not caching %s: it holds a CSRF token outside an attribute.", key)
             return self._finish_uncached(request, response)
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        local_copies.put(key, entry.version, entry)
         response[HEADER] = "miss"
         patch_vary_headers(response, ("Accept-Encoding",))
         return self._with_validators(request, response, entry)

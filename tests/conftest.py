@@ -9,17 +9,17 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test starts with an empty cache, whatever the last one stored, and so do
-    the process's own copies of kept fragments."""
+    """Each test starts with an empty cache, whatever the last one stored, and so does
+    what the process keeps of it (the version, copies of pages and parts)."""
     from django.core.cache import cache
 
-    from core import fragments
+    from core import caching
 
     cache.clear()
-    fragments.forget_local_copies()
+    caching.forget_local_state()
     yield
     cache.clear()
-    fragments.forget_local_copies()
+    caching.forget_local_state()
 
 
 @pytest.fixture

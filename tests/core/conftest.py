@@ -18,7 +18,9 @@ def reader():
 @pytest.fixture
 def cache_reads(monkeypatch):
     """The keys of each read of the shared cache, one list per round trip."""
-    from django.core.cache import cache
+    from django.core.cache import caches
+
+    cache = caches["default"]  # the backend itself: the `cache` proxy may change under us
 
     reads: list[list[str]] = []
     get, get_many = cache.get, cache.get_many

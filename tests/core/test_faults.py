@@ -200,3 +200,95 @@ def test_rate_limit_on_redis_counts_in_one_round_trip_and_gives_the_time_left(
     assert answers[:2] == [None, None]
     assert 55 <= answers[2] <= 60
     assert len(executed) == 3  # one pipelined round trip per hit
+
+
+# -- the site version kept in each process, on Redis ------------------------------------
+
+
+def _other_server_changes_version():
+    """What another app server's write does: a new version in Redis, announced."""
+    import redis as redis_lib
+
+    from core.caching import VERSION_CHANNEL, VERSION_KEY, _new_version
+
+    version = _new_version()
+    cache.set(VERSION_KEY, version)  # the same key and serializer as any server
+    channel = cache.make_key(VERSION_CHANNEL)
+    redis_lib.Redis.from_url(REDIS_URL).publish(channel, version["token"])
+
+
+def _wait_for_announcement():
+    """Until the announcement has reached this process's subscription (a fraction of a
+    millisecond on one machine; the test must not race it)."""
+    from core.caching import VERSION_CHANNEL
+
+    watcher = cache.watcher(VERSION_CHANNEL)
+    assert watcher._pubsub.connection.can_read(timeout=2)
+
+
+def test_cached_page_on_redis_costs_no_round_trip_once_the_process_knows_it(
+    redis_up, client, cache_reads
+):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())  # stored
+    client.get(article.get_absolute_url())  # served; the version is now kept here
+    cache_reads.clear()
+
+    response = client.get(article.get_absolute_url())
+
+    assert response[HEADER] == "hit"
+    assert cache_reads == []
+
+
+def test_a_version_announced_by_another_server_is_heard_at_once(redis_up, client):
+    from blog.models import Article
+
+    article = ArticleFactory(title="Before")
+    client.get(article.get_absolute_url())
+    assert client.get(article.get_absolute_url())[HEADER] == "hit"
+
+    Article.objects.filter(pk=article.pk).update(title="After")  # no signal: elsewhere
+    _other_server_changes_version()
+    _wait_for_announcement()
+
+    response = client.get(article.get_absolute_url())
+    assert response[HEADER] == "miss"
+    assert "After" in response.text
+
+
+def test_a_lost_announcement_is_made_up_for_by_reading_the_version_again(
+    redis_up, client, monkeypatch
+):
+    from blog.models import Article
+    from core import caching
+    from core.caching import VERSION_KEY, _new_version
+
+    article = ArticleFactory(title="Before")
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="After")
+    cache.set(VERSION_KEY, _new_version())  # changed, never announced
+
+    monkeypatch.setattr(caching, "KEEP_VERSION_SECONDS", 0)
+    response = client.get(article.get_absolute_url())
+
+    assert "After" in response.text
+
+
+def test_a_lost_subscription_means_the_version_is_read_again(redis_up, client):
+    import redis as redis_lib
+
+    from blog.models import Article
+    from core.caching import VERSION_KEY, _new_version
+
+    article = ArticleFactory(title="Before")
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="After")
+    cache.set(VERSION_KEY, _new_version())  # announced while the subscription was cut
+    redis_lib.Redis.from_url(REDIS_URL).client_kill_filter(_type="pubsub")
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "After" in response.text

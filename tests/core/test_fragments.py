@@ -12,7 +12,7 @@ from blog.models import SiteSettings
 from blog.services import article_save, article_unpublish
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_approve
-from core import fragments
+from core import caching, fragments
 from core.caching import VERSION_KEY, bump_site_version
 from core.pagecache import HEADER
 from tests.factories.blog import ArticleFactory, RelatedLinkFactory
@@ -56,7 +56,7 @@ def test_a_rendered_page_reads_all_its_kept_parts_in_one_round_trip(
     own_reader, article, cache_reads
 ):
     own_reader.get(article.get_absolute_url())  # renders and keeps the parts
-    fragments.forget_local_copies()  # as another app server, which holds no copies
+    caching.forget_local_state()  # as another app server, which holds no copies
     cache_reads.clear()
 
     again = own_reader.get(article.get_absolute_url())
@@ -91,11 +91,11 @@ def test_a_change_made_on_another_app_server_shows_at_once(own_reader, article):
 
 
 def test_each_process_keeps_a_bounded_number_of_copies(own_reader, monkeypatch):
-    monkeypatch.setattr(fragments, "LOCAL_FRAGMENTS", 2)
+    monkeypatch.setattr(caching, "LOCAL_COPIES", 2)
     for article in ArticleFactory.create_batch(3):
         assert own_reader.get(article.get_absolute_url()).status_code == 200
 
-    assert len(fragments._local.entries) == 2
+    assert len(caching.local_copies.entries) == 2
 
 
 def test_each_process_remembers_a_bounded_number_of_pages(own_reader, monkeypatch):
