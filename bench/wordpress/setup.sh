@@ -94,6 +94,7 @@ SQL
 # -- WordPress's configuration ------------------------------------------------------------
 if [ ! -f "$WP_CONFIG" ]; then
     say "writing $WP_CONFIG"
+    saved_umask=$(umask)
     umask 027
     {
         echo "<?php"
@@ -113,7 +114,7 @@ if [ ! -f "$WP_CONFIG" ]; then
         echo "define('DISABLE_WP_CRON', true);"
         echo "\$table_prefix = 'wp_';"
     } >"$WP_CONFIG"
-    umask 022
+    umask "$saved_umask"
     chgrp www-data "$WP_CONFIG"
 fi
 
