@@ -25,6 +25,8 @@
 # bench_site.py finds it. Stop the two daemons with
 #   kill "$(cat /run/broadsheet-bench-wordpress/nginx.pid)" \
 #        "$(cat /run/broadsheet-bench-wordpress/php-fpm.pid)"
+# (Debian's php8.2-fpm init script matches PHP-FPM by program: `service php8.2-fpm stop`
+# stops this one as well, and `status` reports it as the service.)
 set -eu
 
 PORT=${WORDPRESS_BENCH_PORT:-8089}
