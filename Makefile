@@ -11,7 +11,8 @@ PORT ?= 8000
 # python3.x on PATH.
 PYTHON ?= $(shell scripts/find-python)
 
-.PHONY: help venv install run serve migrate seed test test-postgres lint format bench clean
+.PHONY: help venv install run serve migrate seed test test-postgres lint format bench \
+	bench-wordpress-setup clean
 
 help:
 	@echo "make run            set up and serve the site at http://$(HOST):$(PORT)/"
@@ -70,6 +71,11 @@ format: $(STAMP)
 # Each bench/bench_*.py prints its figures and writes them to bench/results/.
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# The WordPress reference `make bench` compares the cache-off article with (as root:
+# it installs Debian's packages, a MariaDB database, nginx and PHP-FPM on port 8089).
+bench-wordpress-setup: $(STAMP)
+	PYTHON=$(abspath $(PY)) bench/wordpress/setup.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
