@@ -55,8 +55,18 @@ def use_secret(request) -> str:
 
 
 def get_token(request) -> str:
-    """What `django.middleware.csrf.get_token` gives: the reader's secret, freshly masked."""
-    return mask_token(use_secret(request))
+    """What `django.middleware.csrf.get_token` gives: the reader's secret, freshly masked.
+
+    The tokens given are noted on the request (`tokens_given`): a page's ETag is taken
+    with them left out, and finding them by their text is faster than by a pattern."""
+    token = mask_token(use_secret(request))
+    request.__dict__.setdefault("_csrf_tokens_given", []).append(token)
+    return token
+
+
+def tokens_given(request) -> list[str]:
+    """The tokens `get_token` gave for this request (none if only Django's was used)."""
+    return request.__dict__.get("_csrf_tokens_given", [])
 
 
 def csrf(request) -> dict:

