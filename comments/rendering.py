@@ -113,3 +113,57 @@ def _render_field(field, kind: str | None) -> str:
         f'  <label for="{name}">{escape(field.label)}{star}</label>\n'
         f"  {control}{error_list}\n</div>"
     )
+
+
+def render_form(form, *, post_url: str, article_url: str, reply_to, csrf_token) -> SafeString:
+    """The "Leave a Reply" box: WordPress's markup for the comment form, around
+    `render_form_fields`, with the reader's token, the comment they reply to, and the
+    errors of a refused post (their own escaping: Django's error lists)."""
+    # The honeypot is never sent back filled: a person whose browser autofilled it can
+    # simply resend.
+    honeypot, consent = form["url_confirm"], form.consent_field
+    errors = ""
+    if form.non_field_errors() or form["comment_parent"].errors:
+        errors = (
+            f'<div class="form-errors" role="alert">{form.non_field_errors()}'
+            f"{form['comment_parent'].errors}</div>"
+        )
+    reply_name = f" to {escape(reply_to.author_name)}" if reply_to is not None else ""
+    parent = form["comment_parent"].value()
+    token = ""
+    # As {% csrf_token %} renders it ("NOTPROVIDED" is Django's marker, not a secret).
+    if csrf_token and csrf_token != "NOTPROVIDED":  # noqa: S105
+        token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    return mark_safe(  # noqa: S308 (escaped here, or Django's own error list markup)
+        '<div id="respond" class="comment-respond">\n'
+        '  <h2 id="reply-title" class="comment-reply-title">Leave a Reply'
+        f'<span id="reply-to-name">{reply_name}</span>\n'
+        '    <small><a rel="nofollow" id="cancel-comment-reply-link" '
+        f'href="{escape(article_url)}#respond"{"" if reply_to is not None else " hidden"}>'
+        "Cancel reply</a></small>\n"
+        "  </h2>\n"
+        f'  <form action="{escape(post_url)}" method="post" id="commentform" '
+        'class="comment-form" novalidate>\n'
+        f"    {token}\n"
+        '    <p class="comment-notes"><span id="email-notes">Your email address will not be '
+        'published.</span> <span class="required-field-message">Required fields are marked '
+        '<span class="required">*</span></span></p>\n'
+        f"    {errors}\n"
+        f"    {render_form_fields(form)}\n"
+        '    <div class="comment-form-hp" aria-hidden="true">\n'
+        f'      <label for="{honeypot.id_for_label}">{escape(honeypot.label)}</label>\n'
+        f'      <input type="text" name="{honeypot.html_name}" id="{honeypot.id_for_label}" '
+        'value="" tabindex="-1" autocomplete="off">\n'
+        "    </div>\n"
+        '    <p class="field comment-form-cookies-consent field-checkbox"><input type="checkbox" '
+        f'name="{consent.name}" id="{consent.name}"{" checked" if consent.value() else ""}> '
+        f'<label for="{consent.name}">{escape(consent.label)}</label></p>\n'
+        '    <p class="form-submit">\n'
+        '      <input name="submit" type="submit" id="submit" class="submit" '
+        'value="Post Comment">\n'
+        '      <input type="hidden" name="comment_parent" '
+        f'value="{"" if parent is None else escape(parent)}" id="comment_parent">\n'
+        "    </p>\n"
+        "  </form>\n"
+        "</div>\n"
+    )

@@ -12,11 +12,12 @@ import re
 from typing import NamedTuple
 
 from django import template
+from django.urls import reverse
 
 from comments import cookies
 from comments.forms import CONSENT_FIELD, CommentForm
 from comments.models import DiscussionSettings
-from comments.rendering import render_form_fields, render_thread
+from comments.rendering import render_form, render_thread
 from comments.threads import build_thread, thread_comments
 from core import fragments
 
@@ -79,24 +80,23 @@ def comment_section(context, article):
             initial["comment_parent"] = reply_to.pk
         form = CommentForm(initial=initial)
 
+    form_html = ""
+    if is_open:
+        form_html = render_form(
+            form,
+            post_url=reverse("comments:post", args=[article.pk]),
+            article_url=article_url,
+            reply_to=reply_to,
+            csrf_token=context.get("csrf_token"),
+        )
     return {
         "article": article,
-        "article_url": article_url,
         "thread_html": section.thread_html,
         "approved_count": section.approved_count,
         "is_open": is_open,
-        "can_reply": is_open and discussion.is_threaded,
         "form": form,
-        "reply_to": reply_to,
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
+        "form_html": form_html,
     }
-
-
-@register.simple_tag
-def comment_form_fields(form):
-    """The form's comment, name, email and website fields (comments/rendering.py)."""
-    return render_form_fields(form)
 
 
 def _can_reply(discussion: DiscussionSettings, article) -> bool:
