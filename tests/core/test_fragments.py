@@ -162,10 +162,12 @@ def test_renamed_site_shows_at_once_on_rendered_pages(
     with django_capture_on_commit_callbacks(execute=True):
         site.save()
 
-    assert (
-        "<title>Drones over the Baltic – Defence Talks</title>"
-        in own_reader.get(article.get_absolute_url()).text
-    )
+    page = own_reader.get(article.get_absolute_url()).text
+    assert "<title>Drones over the Baltic – Defence Talks</title>" in page
+    # The kept stretches of the page's frame (masthead, feed links, footer) too.
+    assert 'rel="home">Defence Talks</a>' in page
+    assert 'title="Defence Talks – RSS"' in page
+    assert "Defence Talks · <a" in page
 
 
 def test_unpublished_or_renamed_article_leaves_the_kept_page_at_once(
