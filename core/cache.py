@@ -23,6 +23,7 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.dispatch import Signal
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("core.cache")
@@ -104,48 +105,68 @@ class ChangeWatcher:
     round trip: the process subscribes once, on a connection of its own, and each look
     reads what has arrived on that socket without waiting.
 
-    `changes()` answers True (something was published, or the subscription is new or
-    was renewed after a reconnect, so what happened before it is unknown), False
-    (nothing since the last look) or None (not listening: Redis is down; ask it).
+    `changes()` answers True (something was published, or the subscription is new, so
+    what happened before it is unknown), False (nothing since the last look) or None
+    (not listening; ask Redis). A subscription that drops (a Redis restart, an idle
+    connection cut) is simply made again at the next look; only failing to connect
+    counts as an outage (the backend's breaker). A Redis that refuses pub/sub (an ACL
+    without channel rights, a proxy without it) is logged once and not asked again for
+    REFUSED_RETRY_SECONDS: the version is then read on every request, as without Redis.
     """
 
+    REFUSED_RETRY_SECONDS = 300.0
+
     def __init__(self, backend, channel: str):
-        self._backend = backend
+        self.backend = backend
         self._channel = channel
         self._pubsub = None
         self._pid = None
+        self._refused_until = 0.0
         self._lock = threading.Lock()  # gthread workers share the subscription
 
     def changes(self) -> bool | None:
         with self._lock:
-            if self._backend._breaker.is_open():
+            if self.backend._breaker.is_open() or self._refused_until > time.monotonic():
                 self._close()
                 return None
+            if self._pubsub is None or self._pid != os.getpid():
+                return self._subscribe()
             try:
-                if self._pubsub is None or self._pid != os.getpid():
-                    self._subscribe()
-                    return True
                 changed = False
-                # Any message counts: a "subscribe" after the first means redis-py
-                # reconnected and subscribed again, losing what was published meanwhile.
                 while self._pubsub.get_message(timeout=0) is not None:
                     changed = True
                 return changed
-            except OUTAGE_ERRORS as error:
+            except RedisError:
+                # The subscription dropped: what was published since is unknown. Not an
+                # outage of the cache itself; subscribe again at the next look.
                 self._close()
-                self._backend._breaker.trip(self._backend._location_label, error)
                 return None
 
-    def _subscribe(self):
+    def _subscribe(self) -> bool | None:
         self._close()
-        client = self._backend._cache.get_client(write=True)
-        self._pubsub = client.pubsub()
-        self._pid = os.getpid()
-        self._pubsub.subscribe(self._channel)
-        # Subscribed before the caller reads what the channel announces changes of (on
-        # another connection): wait for Redis to confirm.
-        if self._pubsub.get_message(timeout=1.0) is None:
-            raise RedisTimeoutError(f"no confirmation of the subscription to {self._channel}")
+        try:
+            self._pubsub = self.backend._cache.get_client(write=True).pubsub()
+            self._pid = os.getpid()
+            self._pubsub.subscribe(self._channel)
+            # Subscribed before the caller reads what the channel announces changes of
+            # (on another connection): wait for Redis to confirm.
+            if self._pubsub.get_message(timeout=1.0) is None:
+                raise RedisTimeoutError(f"no confirmation of the subscription to {self._channel}")
+        except OUTAGE_ERRORS as error:
+            self._close()
+            self.backend._breaker.trip(self.backend._location_label, error)
+            return None
+        except RedisError as error:
+            self._close()
+            self._refused_until = time.monotonic() + self.REFUSED_RETRY_SECONDS
+            logger.warning(
+                "Redis refused to subscribe to %s (%s): the site version is read on every "
+                "request instead.",
+                self._channel,
+                error,
+            )
+            return None
+        return True
 
     def _close(self):
         pubsub, self._pubsub = self._pubsub, None
@@ -254,8 +275,14 @@ class ResilientRedisCache(RedisCache):
 
     @_guarded(lambda *a, **k: None)
     def publish(self, channel: str, message: str) -> None:
-        """Tell every process watching `channel` (see `watcher`) that something changed."""
-        self._cache.get_client(write=True).publish(self.make_key(channel), message)
+        """Tell every process watching `channel` (see `watcher`) that something changed.
+        Refused (an ACL without channel rights): logged; the watchers re-read anyway."""
+        try:
+            self._cache.get_client(write=True).publish(self.make_key(channel), message)
+        except OUTAGE_ERRORS:
+            raise
+        except RedisError as error:
+            logger.warning("Redis refused to publish on %s (%s).", channel, error)
 
     def watcher(self, channel: str) -> ChangeWatcher:
         """This process's watcher of `channel` on this Redis (one per location)."""
@@ -263,4 +290,5 @@ class ResilientRedisCache(RedisCache):
             key = (self._location_label, self.make_key(channel))
             if key not in _watchers:
                 _watchers[key] = ChangeWatcher(self, key[1])
+            _watchers[key].backend = self  # the current settings' instance, breaker included
             return _watchers[key]

@@ -25,8 +25,9 @@ KEEP_VERSION_SECONDS read the version again, should a message ever be lost.
 
 Each process also keeps copies of the pages and parts it has read or stored, for the
 current version only (`read_current`): under an unchanged version they are neither
-fetched nor unpickled again. At most LOCAL_COPIES are kept, the least recently used
-going first (with 200-comment threads, about 15 MB at worst); a new version drops them.
+fetched nor unpickled again. At most LOCAL_COPIES entries are kept (a count, not bytes:
+an article page with 200 comments is about 130 KB of parts), the least recently used
+going first, none longer than PAGE_CACHE_SECONDS; a new version drops them.
 """
 
 import logging
@@ -36,6 +37,7 @@ import time
 from collections import OrderedDict
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -113,51 +115,67 @@ def _announce(version: dict) -> None:
 
 class _KnownVersion:
     """The site version as this process last read it, kept while the cache's channel
-    says nothing changed (caches without channels: never kept)."""
+    says nothing changed (caches without channels: never kept).
+
+    A generation counts what made the kept version unreliable (a message, a renewed
+    subscription, this process's own change): a version read before one of those is
+    not kept, whichever thread read it and whichever drained the message.
+    """
 
     def __init__(self):
         self._version = None
         self._read_at = 0.0
         self._listening = False
+        self._generation = 0
         self._lock = threading.Lock()
 
-    def get(self):
-        """The version, if it is known here without asking the cache; else None."""
+    def get(self) -> tuple[dict | None, int]:
+        """The version if it is known here without asking the cache (else None), and
+        the generation to hand back to `keep` with a version read from the cache."""
         watcher = getattr(cache, "watcher", None)
-        changes = watcher(VERSION_CHANNEL).changes() if watcher is not None else None
         with self._lock:
+            changes = watcher(VERSION_CHANNEL).changes() if watcher is not None else None
             self._listening = changes is not None
-            if changes is not False or time.monotonic() - self._read_at > KEEP_VERSION_SECONDS:
+            if changes is not False:
+                self._generation += 1
                 self._version = None
-            version = self._version
-        return version if is_current(version) else None
+            elif time.monotonic() - self._read_at > KEEP_VERSION_SECONDS:
+                self._version = None
+            version = self._version if is_current(self._version) else None
+            return version, self._generation
 
-    def keep(self, version) -> None:
-        """Keep `version`, just read from the cache, if changes to it will be heard of
-        (anything published since the last `get()` is still waiting to be read)."""
+    def keep(self, version, generation: int) -> None:
+        """Keep `version`, read from the cache since the `get()` that gave `generation`,
+        if nothing has made it unreliable since and changes to it will be heard of."""
         with self._lock:
-            if self._listening and version is not None:
+            if self._listening and version is not None and generation == self._generation:
                 self._version, self._read_at = version, time.monotonic()
 
     def forget(self) -> None:
         with self._lock:
+            self._generation += 1
             self._version = None
 
 
 class _LocalCopies:
-    """This process's copies of stored pages and parts, all of one site version."""
+    """This process's copies of stored pages and parts, all of one site version, each
+    for no longer than the shared cache keeps an entry (PAGE_CACHE_SECONDS)."""
 
     def __init__(self):
         self.token: str | None = None
-        self.entries: OrderedDict[str, object] = OrderedDict()
+        self.entries: OrderedDict[str, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()  # gthread workers share the copies
 
     def get(self, key: str, token: str | None):
         with self._lock:
             if token is None or token != self.token or key not in self.entries:
                 return None
+            stored_at, entry = self.entries[key]
+            if time.monotonic() - stored_at > settings.PAGE_CACHE_SECONDS:
+                del self.entries[key]
+                return None
             self.entries.move_to_end(key)
-            return self.entries[key]
+            return entry
 
     def keys(self) -> set[str]:
         with self._lock:
@@ -170,7 +188,11 @@ class _LocalCopies:
             if token != self.token:
                 self.token = token
                 self.entries.clear()
-            self.entries[key] = entry
+            held = self.entries.get(key)
+            # The copy served again keeps its age: it lives as long as it would in the
+            # cache. A new entry (rendered again) starts afresh.
+            if held is None or held[1] is not entry:
+                self.entries[key] = (time.monotonic(), entry)
             self.entries.move_to_end(key)
             while len(self.entries) > LOCAL_COPIES:
                 self.entries.popitem(last=False)
@@ -199,7 +221,7 @@ def read_current(keys: list[str]) -> tuple[dict | None, dict]:
     process knows it). Which entries are current is for the caller to check, and to
     keep with `local_copies.put`.
     """
-    version = _known_version.get()
+    version, generation = _known_version.get()
     if version is not None:
         token = version["token"]
         found = {key: copy for key in keys if (copy := local_copies.get(key, token)) is not None}
@@ -212,7 +234,7 @@ def read_current(keys: list[str]) -> tuple[dict | None, dict]:
     held = local_copies.keys()
     found = read_many([VERSION_KEY, *(key for key in keys if key not in held)])
     version = found.pop(VERSION_KEY, None)
-    _known_version.keep(version)
+    _known_version.keep(version, generation)
     token = version["token"] if is_current(version) else None
     for key in keys:
         if key not in found and (copy := local_copies.get(key, token)) is not None:

@@ -24,6 +24,7 @@ current site version only (core/caching.py, `read_current`): under an unchanged 
 a page does not fetch its 100 KB comment thread again, nor unpickle anything.
 """
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -38,12 +39,13 @@ FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
 REMEMBERED_PAGES = 4096
 _MAX_REMEMBERED_ADDRESS = 200
 _keys_by_page: dict[str, tuple[str, ...]] = {}
+_keys_by_page_lock = threading.Lock()  # gthread workers share it
 
 
 class _Reads:
     """One request's reads of the shared cache for fragments."""
 
-    def __init__(self, address: str):
+    def __init__(self, address: str | None):
         self.address = address
         self.version = None
         self.found: dict = {}
@@ -70,18 +72,30 @@ class _Reads:
         return stored
 
     def _remember(self):
-        if len(self.address) > _MAX_REMEMBERED_ADDRESS:
+        if self.address is None:
             return
-        if self.address not in _keys_by_page and len(_keys_by_page) >= REMEMBERED_PAGES:
-            del _keys_by_page[next(iter(_keys_by_page))]
-        _keys_by_page[self.address] = tuple(self.asked)
+        with _keys_by_page_lock:
+            if self.address not in _keys_by_page and len(_keys_by_page) >= REMEMBERED_PAGES:
+                del _keys_by_page[next(iter(_keys_by_page))]
+            _keys_by_page[self.address] = tuple(self.asked)
 
 
 def _reads(request) -> _Reads:
     reads = getattr(request, "_fragment_reads", None)
     if reads is None:
-        reads = request._fragment_reads = _Reads(request.get_full_path())
+        reads = request._fragment_reads = _Reads(_address(request))
     return reads
+
+
+def _address(request) -> str | None:
+    """The page's address, to remember its fragments by: only reader pages (the page
+    cache's namespaces) and short addresses; not 404s, nor pages whose address holds a
+    secret (a newsletter or privacy confirmation link)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.namespace not in settings.PAGE_CACHE_NAMESPACES:
+        return None
+    address = request.get_full_path()
+    return address if len(address) <= _MAX_REMEMBERED_ADDRESS else None
 
 
 def fragment(

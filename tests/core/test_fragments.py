@@ -110,6 +110,44 @@ def test_each_process_remembers_a_bounded_number_of_pages(own_reader, monkeypatc
     assert list(fragments._keys_by_page) == ["/?page=2", "/?page=3"]
 
 
+def test_only_reader_pages_are_remembered(own_reader, monkeypatch):
+    """Not 404s a crawler makes up, nor pages whose address holds a secret (a newsletter
+    or privacy confirmation link): the form pages outside the blog are not remembered."""
+    monkeypatch.setattr(fragments, "_keys_by_page", {})
+
+    own_reader.get(reverse("blog:article-list"))
+    own_reader.get(reverse("privacy:request"))
+    own_reader.get("/no-such-page/")
+
+    assert list(fragments._keys_by_page) == ["/"]
+
+
+def test_remembering_pages_from_many_threads_keeps_its_bound(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(fragments, "REMEMBERED_PAGES", 8)
+    monkeypatch.setattr(fragments, "_keys_by_page", {})
+    errors = []
+
+    def remember(thread):
+        try:
+            for n in range(300):
+                reads = fragments._Reads(f"/{thread}/{n}/")
+                reads.asked = ["key"]
+                reads._remember()
+        except Exception as error:  # what an unlocked dict raises, out of a page
+            errors.append(error)
+
+    threads = [threading.Thread(target=remember, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(fragments._keys_by_page) <= 8
+
+
 def test_second_render_of_the_home_page_needs_no_query(own_reader, django_assert_num_queries):
     ArticleFactory.create_batch(3)
     own_reader.get(reverse("blog:article-list"))

@@ -550,11 +550,15 @@ def test_new_secrets_draw_every_letter_of_the_alphabet_evenly():
 
     from core.csrf import new_csrf_secret
 
-    counts = Counter("".join(new_csrf_secret() for _ in range(2000)))
+    counts = Counter("".join(new_csrf_secret() for _ in range(6000)))
 
     assert set(counts) == set(CSRF_ALLOWED_CHARS)
-    expected = 2000 * 32 / len(CSRF_ALLOWED_CHARS)  # about 1,032; one sd is about 32
-    assert all(0.75 * expected < count < 1.25 * expected for count in counts.values()), counts
+    # Bytes mapped onto 62 letters modulo 62 without dropping the last 8 values would
+    # draw the first 8 letters a quarter more often; evenly drawn, they come within a
+    # few percent of the others (about 3,100 each, one sd about 55).
+    first = sum(counts[c] for c in CSRF_ALLOWED_CHARS[:8]) / 8
+    rest = sum(counts[c] for c in CSRF_ALLOWED_CHARS[8:]) / 54
+    assert 0.93 < first / rest < 1.07, counts
 
 
 def test_page_rendered_while_a_change_commits_is_not_served_as_current(test_pages, client):
