@@ -61,7 +61,11 @@ class _Reads:
             self.version, self.found = read_current(wanted)
             self.prefetched = set(wanted)
         elif cache_key not in self.prefetched:
-            self.found.update(read_many([cache_key]))
+            # Not remembered for this page (its first render, or a page not remembered at
+            # all): this process's copy if it holds one, else one more read.
+            token = self.version["token"] if is_current(self.version) else None
+            copy = local_copies.get(cache_key, token)
+            self.found.update({cache_key: copy} if copy is not None else read_many([cache_key]))
             self.prefetched.add(cache_key)
         if cache_key not in self.asked:
             self.asked.append(cache_key)

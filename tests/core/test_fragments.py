@@ -122,6 +122,17 @@ def test_only_reader_pages_are_remembered(own_reader, monkeypatch):
     assert list(fragments._keys_by_page) == ["/"]
 
 
+def test_a_page_not_remembered_takes_its_kept_parts_from_the_process_copies(
+    own_reader, cache_reads
+):
+    own_reader.get(reverse("privacy:request"))  # the site's name and the kept frame
+    cache_reads.clear()
+
+    assert own_reader.get(reverse("privacy:request")).status_code == 200
+
+    assert cache_reads == [[VERSION_KEY]]
+
+
 def test_remembering_pages_from_many_threads_keeps_its_bound(monkeypatch):
     import threading
 
