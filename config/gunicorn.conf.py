@@ -44,8 +44,16 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Behind a proxy on another address, list it so X-Forwarded-Proto is believed.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# What a proxy says about the request is Django's to believe or not (TRUSTED_PROXY_HEADER
+# and TLS_PROXY_HEADER in the settings), not gunicorn's. By default gunicorn maps
+# SCRIPT_NAME and PATH_INFO request headers into the WSGI environment, and takes the
+# scheme from X-Forwarded-Proto, -Protocol and -Ssl, from any peer in
+# forwarded_allow_ips: 127.0.0.1, i.e. any process on the machine, and everyone on a
+# Unix socket. A client-sent SCRIPT_NAME would then prefix every link the site writes.
+# So no header is trusted that way, from anyone.
+forwarder_headers = ""
+secure_scheme_headers = {}
+forwarded_allow_ips = ""
 proc_name = "broadsheet"
 
 
