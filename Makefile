@@ -20,6 +20,7 @@ help:
 	@echo "make test           run the whole test suite (SQLite, or DATABASE_URL)"
 	@echo "make test-postgres  run it against the local PostgreSQL server"
 	@echo "make lint           ruff"
+	@echo "make serve-nginx    production on one machine: gunicorn with nginx in front (Debian's nginx)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found: install one (pyenv install 3.13)." >&2; exit 1; }
@@ -79,3 +80,9 @@ bench-wordpress-setup: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# nginx in front of gunicorn on one machine, with deploy/nginx/broadsheet.conf filled in
+# (see deploy/serve-behind-nginx.sh for its settings: NGINX_LISTEN, default 127.0.0.1:8080).
+.PHONY: serve-nginx
+serve-nginx: $(STAMP)
+	PYTHON=$(abspath $(PY)) deploy/serve-behind-nginx.sh
