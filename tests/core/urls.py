@@ -1,12 +1,17 @@
-"""Pages with a form and with a CSP nonce, under a cached namespace, for the cache tests."""
+"""Pages with a form and with a CSP nonce, under a cached namespace, for the cache tests;
+token-free forms and a webhook, for the cross-origin tests."""
 
+from django.contrib.auth.models import Group
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.template import engines
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 
+from comments.views import comment_post
 from config.urls import urlpatterns as site_urlpatterns
+from core.crossorigin import cross_origin_exempt, protected_by_fetch_metadata
 
 FORM_PAGE = engines["django"].from_string(
     '<form method="post" action="/pagecache-test/form/">{% csrf_token %}'
@@ -68,6 +73,26 @@ class LatestFeed(Feed):
         return item.published_at
 
 
+def store_name(request):
+    """A form's POST target that stores a row (a group named as sent), for any method."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return HttpResponse("<p>Nothing stored</p>")
+    Group.objects.create(name=request.POST.get("name", request.method))
+    return HttpResponse("<p>Stored</p>")
+
+
+crossorigin_patterns = (
+    [
+        path("form/", protected_by_fetch_metadata(store_name), name="form"),
+        path("webhook/", cross_origin_exempt(csrf_exempt(store_name)), name="webhook"),
+        # The real comment view, as the lead engineer will decorate it.
+        path(
+            "comment/<int:article_id>/", protected_by_fetch_metadata(comment_post), name="comment"
+        ),
+    ],
+    "crossorigin-test",
+)
+
 test_patterns = (
     [
         path("form/", form_page, name="form"),
@@ -79,4 +104,8 @@ test_patterns = (
     ],
     "pagecache-test",
 )
-urlpatterns = [path("pagecache-test/", include(test_patterns)), *site_urlpatterns]
+urlpatterns = [
+    path("pagecache-test/", include(test_patterns)),
+    path("crossorigin-test/", include(crossorigin_patterns)),
+    *site_urlpatterns,
+]
