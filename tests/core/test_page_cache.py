@@ -478,3 +478,36 @@ def test_article_page_costs_the_same_queries_whatever_the_number_of_links(client
         client.get(article.get_absolute_url())
 
     assert len(few) == len(many)
+
+
+# -- what the client may not decide -----------------------------------------------------
+
+
+def test_a_script_name_sent_by_the_client_changes_no_link_on_a_kept_page(page_cache, client):
+    article = ArticleFactory(title="Linked right")
+
+    poisoned = client.get(article.get_absolute_url(), SCRIPT_NAME="/evil")
+    served = Client().get(article.get_absolute_url())
+
+    assert poisoned.status_code == served.status_code == 200
+    assert 'href="/evil' not in poisoned.text
+    assert 'href="/evil' not in served.text
+    assert f'href="{reverse("blog:feed")}"' in served.text
+
+
+def test_a_forwarded_host_sent_by_the_client_is_not_believed(page_cache, client):
+    article = ArticleFactory()
+
+    response = client.get(article.get_absolute_url(), headers={"X-Forwarded-Host": "evil.example"})
+
+    assert response.status_code == 200
+    assert "evil.example" not in response.text
+    assert "evil.example" not in Client().get(article.get_absolute_url()).text
+
+
+def test_the_site_icon_answers(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
