@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env.list(
     default=[_site_host, *(["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])],
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "security.refused.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -85,9 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Django's token check stays on for the admin (and any view not marked otherwise);
     # the public forms carry no token and are exempt from it, and every unsafe request
-    # is checked by the browser's Fetch Metadata (core/crossorigin.py, README: Security).
+    # is checked by the browser's Fetch Metadata (security/crossorigin.py, README: Security).
     "django.middleware.csrf.CsrfViewMiddleware",
-    "core.crossorigin.CrossOriginProtectionMiddleware",
+    "security.crossorigin.CrossOriginProtectionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import ratelimit
-from core.crossorigin import protected_by_fetch_metadata
+from security.crossorigin import protected_by_fetch_metadata
 from core.http import client_ip
 from newsletter import services, tokens
 from newsletter.forms import SubscribeForm

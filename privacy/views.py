@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
-from core.crossorigin import protected_by_fetch_metadata
+from security.crossorigin import protected_by_fetch_metadata
 from core.http import client_ip
 from privacy import services, tokens
 from privacy.forms import PrivacyRequestForm

@@ -12,6 +12,7 @@ from tests.factories.comments import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def _no_flood_limit(settings):
     settings.COMMENT_FLOOD_SECONDS = 0
@@ -66,9 +67,7 @@ def test_comment_form_on_a_kept_page_posts_without_a_token(cached):
 
 def post_comment(article, django_capture_on_commit_callbacks, **extra):
     with django_capture_on_commit_callbacks(execute=True):
-        response = Client().post(
-            reverse("comments:post", args=[article.pk]), comment_data(**extra)
-        )
+        response = Client().post(reverse("comments:post", args=[article.pk]), comment_data(**extra))
     assert response.status_code == 303
     return Comment.objects.latest("pk")
 

@@ -1,58 +1,32 @@
 """Cross-site request forgery protection from the browser's Fetch Metadata, without tokens.
 
-Our public forms (comments, newsletter sign-up, confirm and unsubscribe, privacy request
-and confirm) carry no CSRF token, so their pages are the same bytes for every anonymous
-reader and a proxy or CDN can hold them. What keeps another site from submitting them in
-a reader's name is the browser itself: it says on each request where the request comes
-from (`Sec-Fetch-Site`; every major browser since Safari 16.4, the last to add it, in
-2023), and older browsers send `Origin` on a cross-origin POST. The check is the
-algorithm of Go 1.25's `net/http.CrossOriginProtection` (Filippo Valsorda, "CSRF", 2025):
+Our public forms carry no CSRF token, so their pages are the same bytes for every reader
+and a proxy or CDN can hold them. What keeps another site from submitting them in a
+reader's name is the browser, which says where each request comes from: the algorithm of
+Go 1.25's `net/http.CrossOriginProtection` (Filippo Valsorda, "CSRF", 2025):
 
 1. GET, HEAD and OPTIONS pass: they must not change anything (and nothing here does).
-2. With `Sec-Fetch-Site`, `same-origin` and `none` (the reader typed the address or used
-   a bookmark) pass; any other value (`cross-site`, `same-site`, or one we do not know)
-   passes only if `Origin` is in CSRF_TRUSTED_ORIGINS.
-3. Without it: no `Origin` either passes (a same-origin request from an old browser, or a
-   client that is not a browser, such as curl: nobody's cookies are at stake there, and
-   such posts still meet the flood, duplicate and rate rules of each form); an `Origin`
-   whose host[:port] is the request's host, or a trusted one, passes; any other,
-   `Origin: null` included, is refused.
+2. With `Sec-Fetch-Site`, `same-origin` and `none` (a typed address, a bookmark) pass;
+   any other value passes only if `Origin` is in CSRF_TRUSTED_ORIGINS.
+3. Without it: no `Origin` either passes (an old browser's same-origin post, or a client
+   that is not a browser: no victim's cookies are at stake, and each form's flood,
+   duplicate and rate rules still apply); an `Origin` whose host[:port] is the request's
+   host, or a trusted one, passes; any other, `Origin: null` included, is refused.
 
-A refused request gets `core.views.cross_origin_failure`, a 403 that shows back what the
-person typed. The middleware checks every unsafe request on the site, the admin's too,
-on top of the admin's own tokens. `protected_by_fetch_metadata` turns off Django's token
-check for one view and makes the cross-origin check in the view too (so the form is
-never left with neither); `cross_origin_exempt` turns off this middleware's check, for a
-future webhook that receives posts from another server. Django's CsrfViewMiddleware
-stays installed, and nothing here reads or sets its state, so every view without
-`protected_by_fetch_metadata` keeps Django's token check as it was.
-
-What this protects against: a page on another site, or on another subdomain of ours
-(`same-site`), that makes a reader's browser post one of our forms. What it does not:
-- a browser that sends neither `Sec-Fetch-Site` nor `Origin` on a cross-site POST. No
-  maintained browser is one (Firefox, the last to send Origin on every POST, has since
-  2019), and someone running a browser that old has worse problems than ours;
-- a page at http://<our host> posting to https://<our host> from a browser without
-  `Sec-Fetch-Site`: the check then compares hosts, not schemes, as Go does (see
-  `_is_same_host`). Only an attacker on the reader's network can serve that page, and
-  HSTS (sent by every https site, config/settings.py) means a browser that has been here
-  before (or, once the domain is on the preload list, any browser) never loads it;
-- a script running on our own pages (cross-site scripting): it is same-origin, and no
-  CSRF defence, tokens included, stops it; the Content Security Policy is the defence;
-- a request a client makes for itself (curl, a robot): forgery needs a victim's browser,
-  and such requests meet the same rules as anyone's.
+The middleware checks every unsafe request, the admin's too, on top of the admin's own
+tokens: Django's CsrfViewMiddleware stays installed and nothing here touches its state,
+so every view not marked `protected_by_fetch_metadata` keeps Django's token check. What
+this does not stop, and why that is acceptable: README, "Forms without tokens".
 """
 
 import logging
 from functools import wraps
-from inspect import iscoroutinefunction
 from urllib.parse import urlsplit
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.views.decorators.csrf import csrf_exempt
 
-from core.views import cross_origin_failure
+from security.refused import cross_origin_failure
 
 logger = logging.getLogger(__name__)
 
@@ -168,43 +142,26 @@ def _origin_host(origin: str) -> str | None:
 def cross_origin_exempt(view_func):
     """Leaves a view out of the middleware's check, as Django's `csrf_exempt` does for
     tokens. Only for endpoints that other servers post to (a webhook) and that
-    authenticate the sender themselves: a reader's browser is then not protected. Such a
-    view takes `csrf_exempt` too, not `protected_by_fetch_metadata` (which checks)."""
-    if iscoroutinefunction(view_func):
+    authenticate the sender themselves; such a view takes `csrf_exempt` too."""
 
-        async def wrapper(request, *args, **kwargs):
-            return await view_func(request, *args, **kwargs)
-
-    else:
-
-        def wrapper(request, *args, **kwargs):
-            return view_func(request, *args, **kwargs)
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        return view_func(request, *args, **kwargs)
 
     wrapper.cross_origin_exempt = True
-    return wraps(view_func)(wrapper)
+    return wrapper
 
 
 def protected_by_fetch_metadata(view_func):
-    """For a public form's view: no CSRF token is asked for (Django's documented
-    `csrf_exempt`), so the page with the form can be the same for every reader, and the
-    cross-origin check guards it instead.
+    """For a public form's view: no CSRF token is asked for (Django's `csrf_exempt`), so
+    the page with the form can be the same for every reader; the cross-origin check
+    guards it instead, made here too, so that the form is never left with neither should
+    the middleware be missing from MIDDLEWARE."""
 
-    The view makes the check itself as well as the middleware: were the middleware ever
-    left out of MIDDLEWARE, the form would otherwise have no protection at all. With the
-    middleware in place a refused request never reaches the view, so this second check
-    only ever refuses when the first is missing."""
-    if iscoroutinefunction(view_func):
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        if not is_allowed(request):
+            return refuse(request)
+        return view_func(request, *args, **kwargs)
 
-        async def wrapper(request, *args, **kwargs):
-            if not is_allowed(request):
-                return await sync_to_async(refuse)(request)
-            return await view_func(request, *args, **kwargs)
-
-    else:
-
-        def wrapper(request, *args, **kwargs):
-            if not is_allowed(request):
-                return refuse(request)
-            return view_func(request, *args, **kwargs)
-
-    return csrf_exempt(wraps(view_func)(wrapper))
+    return csrf_exempt(wrapper)

@@ -1,24 +1,21 @@
-"""core.crossorigin: forms without a CSRF token, kept from other sites by Fetch Metadata;
-and the 403 page (core.views) that shows a refused form's text back."""
+"""security.crossorigin: forms without a CSRF token, kept from other sites by Fetch Metadata;
+and the 403 page (security.refused) that shows a refused form's text back."""
 
 import logging
-from inspect import iscoroutinefunction
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.contrib.auth.models import Group
-from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
-from core.crossorigin import cross_origin_exempt, protected_by_fetch_metadata
-from core.views import EXPIRED_FORM, SENT_FROM_ANOTHER_SITE
+from security.crossorigin import cross_origin_exempt
+from security.refused import EXPIRED_FORM, SENT_FROM_ANOTHER_SITE
 from tests.factories.blog import ArticleFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.security.crossorigin_urls")]
 
-MIDDLEWARE = "core.crossorigin.CrossOriginProtectionMiddleware"
+MIDDLEWARE = "security.crossorigin.CrossOriginProtectionMiddleware"
 EDITOR_PASSWORD = "correct horse battery staple"  # tests/factories/blog.py
 TRUSTED = ["https://partner.example.org", "https://*.example.net", "https://*example.com"]
 
@@ -235,13 +232,12 @@ def test_exempt_view_takes_posts_from_anywhere(browser):
 
 
 def test_exempting_keeps_the_view_as_it_was():
-    async def receive(request):
+    def receive(request):
         """Takes a webhook."""
 
     exempt = cross_origin_exempt(receive)
 
     assert exempt.cross_origin_exempt is True
-    assert iscoroutinefunction(exempt)
     assert exempt.__name__ == "receive"
     assert exempt.__doc__ == "Takes a webhook."
     assert not hasattr(receive, "cross_origin_exempt")
@@ -259,26 +255,11 @@ def test_token_free_form_is_still_protected_without_the_middleware(browser, sett
     assert stored()
 
 
-def test_async_token_free_view_is_checked_too():
-    async def take_form(request):
-        return HttpResponse("Taken")
-
-    view = protected_by_fetch_metadata(take_form)
-    forged = RequestFactory().post(
-        "/", {"comment": "Words"}, headers={"Sec-Fetch-Site": "cross-site"}
-    )
-    own = RequestFactory().post("/", headers={"Sec-Fetch-Site": "same-origin"})
-
-    assert iscoroutinefunction(view)
-    assert async_to_sync(view)(forged).status_code == 403
-    assert async_to_sync(view)(own).content == b"Taken"
-
-
 def test_refusal_is_logged_with_what_the_browser_said(browser, caplog):
-    with caplog.at_level(logging.WARNING, logger="core.crossorigin"):
+    with caplog.at_level(logging.WARNING, logger="security.crossorigin"):
         send(browser, site="cross-site", origin="https://evil.example")
 
-    (record,) = [record for record in caplog.records if record.name == "core.crossorigin"]
+    (record,) = [record for record in caplog.records if record.name == "security.crossorigin"]
     assert record.levelno == logging.WARNING
     message = record.getMessage()
     assert reverse("crossorigin-test:form") in message

@@ -67,7 +67,7 @@ def csrf_failure(request, reason=""):
 
 
 def cross_origin_failure(request, reason=""):
-    """A form refused by core.crossorigin: the browser said it was sent from another
+    """A form refused by security.crossorigin: the browser said it was sent from another
     site."""
     return _refused(request, what_happened=SENT_FROM_ANOTHER_SITE)
 
