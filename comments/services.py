@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from blog.models import Article
 from comments import moderation
 from comments.models import Comment, DiscussionSettings, token_digest
-from core.caching import bump_site_version_on_commit
+from core.invalidation import bump_on_commit
 from core.ratelimit import Limit, hit
 
 # What people are told; the tests read the same constants.
@@ -246,7 +246,7 @@ def comment_moderate(*, comments: QuerySet[Comment], status: Comment.Status) -> 
     changed = comments.exclude(status=status).update(status=status)
     if changed:
         # update() sends no model signal: tell the page cache that pages changed.
-        bump_site_version_on_commit()
+        bump_on_commit()
     return changed
 
 

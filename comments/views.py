@@ -9,6 +9,7 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from comments.services import CommentFlood, CommentRefused, Poster, comment_submit
 from core.http import client_ip, user_agent
+from security.crossorigin import protected_by_fetch_metadata
 
 
 def render_article_with_form(
@@ -26,6 +27,7 @@ def render_article_with_form(
     return view.render_to_response(context, status=status)
 
 
+@protected_by_fetch_metadata
 @require_POST
 def comment_post(request: HttpRequest, article_id: int) -> HttpResponse:
     """Leave a Reply: the form, the submit service, then back to the article (303)."""

@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env.list(
     default=[_site_host, *(["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])],
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "security.refused.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,13 +66,28 @@ MIDDLEWARE = [
     # Outermost, so every response (redirects and error pages included) carries the CSP.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files skip everything below.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Refuses an oversized body with 413 before anything reads it, and a NUL byte in
     # the path with 400 before it reaches a database query.
     "security.middleware.RequestBodyLimitMiddleware",
     "security.middleware.RejectNulBytesMiddleware",
+    # ETags and 304s for every GET, pages served from the page cache included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Reader pages: who may keep them, and Django's copy of them (core/pagecache.py).
+    # Outside GZip, so that a kept page is kept compressed; before sessions, so that a
+    # hit touches none.
+    "core.pagecache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    # A lost database answers 503 with a plain page.
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Django's token check stays on for the admin (and any view not marked otherwise);
+    # the public forms carry no token and are exempt from it, and every unsafe request
+    # is checked by the browser's Fetch Metadata (security/crossorigin.py, README: Security).
     "django.middleware.csrf.CsrfViewMiddleware",
+    "security.crossorigin.CrossOriginProtectionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -106,9 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site",
-                "django.template.context_processors.csp",  # {{ csp_nonce }}
-                # Django's `csrf_token`, drawn faster (core/csrf.py).
-                "core.csrf.csrf",
+                "django.template.context_processors.csp",  # {{ csp_nonce }}, admin only
             ],
         },
     },
@@ -238,6 +251,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Files served at the site's root rather than under STATIC_URL: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "root_files"
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
@@ -256,7 +271,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A Redis cache that fails soft: while Redis is down the site serves from the database
 # (core/cache.py). Short timeouts, so an unreachable server costs little.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "core.cache.ResilientRedisCache"
+    CACHES["default"]["BACKEND"] = "core.cache.FailSoftRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {
             "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
@@ -265,34 +280,20 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     )
 CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="broadsheet"))
 
-# Whole-page cache of reader pages for anonymous readers (core/pagecache.py). On by
-# default only with a cache all processes share: with a per-process one, a worker would
-# never see the invalidations made in another.
+# Reader pages are the same for every anonymous reader (core/pagecache.py): they are
+# marked `public` with this lifetime in shared caches (nginx, a CDN), and kept whole in
+# Django's cache under the site version, so a change shows there at once. Kept only
+# with a cache all processes share (a per-process one would never hear the changes made
+# in another): on by default with Redis, off with the local-memory default.
+SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=5)
 PAGE_CACHE = env.bool("PAGE_CACHE", default="LocMemCache" not in CACHES["default"]["BACKEND"])
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
-# URL namespaces whose GET pages may be stored.
-PAGE_CACHE_NAMESPACES = env.list("PAGE_CACHE_NAMESPACES", default=["blog"])
-# Cookies that change nothing on a page (e.g. an analytics id; the comment form's proof
-# token, read only when posting): they do not turn the cache off for the request that
-# carries them. The CSRF cookie never does.
-PAGE_CACHE_IGNORED_COOKIES = env.list(
-    "PAGE_CACHE_IGNORED_COOKIES", default=["comment_author_token"]
-)
+# The URL namespaces whose pages are shared: the reader's site and its feeds.
+SHARED_PAGE_NAMESPACES = ["blog", "comments"]
 
-# Whitenoise right after the security middleware (static files skip everything else);
-# the page cache before sessions and CSRF, so that a hit touches neither; the 503 page
-# for a lost database catches what the views raise.
-_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
-MIDDLEWARE[_after_security:_after_security] = [
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.pagecache.PageCacheMiddleware",
-    "core.middleware.DatabaseUnavailableMiddleware",
-]
-
-# `make bench` only: a URL with a minimal view (a small template, no database), the
-# ceiling the other pages are measured against.
-if env.bool("BENCH_CEILING_VIEW", default=False):
-    ROOT_URLCONF = "core.bench_urls"
+# The site lives at the root of its host. A SCRIPT_NAME the client sends (gunicorn reads
+# one from a header) is never believed; a site under a path prefix sets it here.
+FORCE_SCRIPT_NAME = env.str("FORCE_SCRIPT_NAME", default="")
 
 # --- Security headers and abuse limits ----------------------------------------------
 # Headers every response carries. Django's defaults already send most of them; they are
@@ -301,8 +302,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # the admin too: nothing here is meant to be framed
-# Content Security Policy: our own scripts and styles only; an inline <script> or <style>
-# needs the request's nonce ({{ csp_nonce }}, as the admin's templates do). Images may
+# Content Security Policy: our own scripts and styles only. The admin's templates mark
+# theirs with the response's nonce ({{ csp_nonce }}); reader pages have no inline script
+# or style and never ask for a nonce, so their header carries none (Django adds it only
+# once asked) and they stay the same bytes for every reader. Images may
 # come from any https host because editors embed them in articles (the article
 # sanitizer allows http/https <img src>); images cannot run code.
 SECURE_CSP = {
@@ -339,12 +342,11 @@ if SITE_IS_HTTPS:
                 f"HTTP_X_FORWARDED_PROTO, not {_tls_header!r}."
             )
         SECURE_PROXY_SSL_HEADER = (_tls_header, "https")
-# HttpOnly cookies always: no script of ours reads a cookie. The CSRF token reaches
-# forms through the template (the page cache of "Production serving" fills each
-# reader's token into a stored page on the server, not with a script); a future script
-# that posts should read the token from the form's hidden input, not the cookie.
+# HttpOnly and SameSite=Lax cookies always: no script of ours reads a cookie, and none
+# goes along with a cross-site POST.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 
 # Request bodies: one cap on the whole body (the admin's longest article fits many
 # times over); larger bodies are refused with 413 before anything reads them.

@@ -8,11 +8,10 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        from core import caching
+        from core import invalidation
         from core.cache import cache_reconnected
 
-        caching.connect_receivers()
-        cache_reconnected.connect(caching.on_cache_reconnected, dispatch_uid="core.caching")
-        # Migrations write rows without model signals (and may change what a kept page
-        # or part holds): every cached page and part is stale after `migrate`.
-        post_migrate.connect(caching.on_migrated, sender=self, dispatch_uid="core.caching")
+        # Migrations write rows without model signals, and versions made while Redis was
+        # down were lost with it: either way every cached page is stale now.
+        post_migrate.connect(invalidation.renew, sender=self, dispatch_uid="core.invalidation")
+        cache_reconnected.connect(invalidation.renew, dispatch_uid="core.invalidation")

@@ -1,13 +1,12 @@
 """The "Editors" group: each app's migrations grant it what editors need of that app.
 
 Migrations call `grant_to_editors` through RunPython, so the rule for making
-permissions early (they are normally created only after every migration has run) lives
-in one place.
+permissions early (Django makes them only after every migration has run) lives in one
+place.
 """
 
 from functools import partial
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 EDITORS_GROUP = "Editors"
@@ -33,10 +32,19 @@ def _permissions(apps, app_label, permissions):
 
 
 def _grant(app_label, permissions, apps, schema_editor):
-    config = apps.get_app_config(app_label)
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
+    # Django makes permissions after the last migration has run (post_migrate); these
+    # are made here, as it would name them, so that the group can have them now.
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    for model, actions in permissions.items():
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        verbose_name = apps.get_model(app_label, model)._meta.verbose_name
+        for action in actions:
+            Permission.objects.get_or_create(
+                content_type=content_type,
+                codename=f"{action}_{model}",
+                defaults={"name": f"Can {action} {verbose_name}"},
+            )
     editors, _ = apps.get_model("auth", "Group").objects.get_or_create(name=EDITORS_GROUP)
     editors.permissions.add(*_permissions(apps, app_label, permissions))
 

@@ -20,5 +20,13 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 
+def has_session(request: HttpRequest) -> bool:
+    """Whether the request may come from someone signed in. Without the session cookie
+    it cannot, and a page should not ask then: asking reads the session, which makes the
+    page one that varies by cookie, and no shared cache may keep it (core/pagecache.py).
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 def user_agent(request: HttpRequest) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:500]

@@ -35,13 +35,22 @@ RETRY_SECONDS = 60
 _next_change_sources: list[Callable[[], datetime | None]] = []
 
 
-def watch(model, *, changes_pages: Callable[..., bool] | None = None) -> None:
+def watch(
+    model,
+    *,
+    changes_pages: Callable[..., bool] | None = None,
+    unseen_fields: frozenset[str] = frozenset(),
+) -> None:
     """Make every save or delete of `model` (and every change of its many-to-many
     relations) stale the cached pages, after commit. `changes_pages(instance, created)`
-    may say that a given write changes nothing readers see (a comment still held)."""
+    may say that a given write changes nothing readers see (a comment still held); a
+    save that writes only `unseen_fields` (`update_fields`) changes nothing either."""
 
     def changed(sender, instance, created=False, raw=False, using=None, **kwargs):
         if raw:  # loaddata: nothing has been read from these rows yet
+            return
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= unseen_fields:
             return
         if changes_pages is None or changes_pages(instance, created):
             bump_on_commit(using)
@@ -116,3 +125,12 @@ def _seconds_to_next_change() -> int:
         if when is not None:
             seconds = min(seconds, max(1, int(when.timestamp() - now) + 1))
     return seconds
+
+
+def renew(sender, **kwargs) -> None:
+    """Receiver (after `migrate`, after a cache outage): a new version, or a logged
+    failure; the cache must not fail a deploy's migrate, nor the request that noticed."""
+    try:
+        bump()
+    except Exception:
+        logger.exception("Could not renew the site version.")

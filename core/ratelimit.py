@@ -26,15 +26,11 @@ def hit(scope: str, key: str, limit: Limit) -> int | None:
     """Count one hit of `key` in `scope`; return seconds to wait if over the limit, else None.
 
     A window opens at a key's first hit and lasts `limit.seconds`; the wait given back is
-    what is left of it. On Redis (core.cache) one round trip whatever the answer; on
-    other caches one `incr`, and an `add` when it opens a window.
+    what is left of it. One `incr`, and an `add` when it opens a window.
     """
     if limit.count <= 0 or limit.seconds <= 0:
         return None
     cache_key = f"ratelimit:{scope}:{key}"
-    if hasattr(cache, "incr_window"):  # core.cache.ResilientRedisCache
-        count, left = cache.incr_window(cache_key, limit.seconds)
-        return left if count > limit.count else None
     try:
         value = cache.incr(cache_key)
     except ValueError:  # no window yet: open one

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import ratelimit
+from security.crossorigin import protected_by_fetch_metadata
 from core.http import client_ip
 from newsletter import services, tokens
 from newsletter.forms import SubscribeForm
@@ -49,6 +49,7 @@ def _subscriber_or_problem(request, token: str, load):
         return None, _link_problem(request, LINK_REPLACED, 410)
 
 
+@protected_by_fetch_metadata
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
     if request.method != "POST":
@@ -77,6 +78,7 @@ def check_inbox(request):
     return render(request, "newsletter/check_inbox.html")
 
 
+@protected_by_fetch_metadata
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
     subscriber, problem = _subscriber_or_problem(request, token, tokens.subscriber_to_confirm)
@@ -95,9 +97,10 @@ def confirm(request, token: str):
     return render(request, "newsletter/confirmed.html", {"already": already})
 
 
-# RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie or CSRF token;
-# the signed token in the URL is the authority, and this is the only exempt endpoint.
-@csrf_exempt
+# RFC 8058: mail providers POST "List-Unsubscribe=One-Click" from their own servers, with
+# no cookie and none of a browser's headers, which the cross-origin check lets through;
+# the signed token in the URL is the authority.
+@protected_by_fetch_metadata
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
     subscriber, problem = _subscriber_or_problem(request, token, tokens.subscriber_to_unsubscribe)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
-from core.caching import bump_site_version_on_commit
+from core.invalidation import bump_on_commit
 from newsletter.models import Subscriber
 from privacy import emails
 from privacy.models import PrivacyRequest, email_digest, mask_email
@@ -176,7 +176,7 @@ def privacy_erase(*, request: PrivacyRequest) -> dict:
             )
         }
         # update() sends no signal: pages showing the old name must be rendered anew.
-        bump_site_version_on_commit()
+        bump_on_commit()
     subscribers = Subscriber.objects.with_address(address)
     deleted = subscribers.delete()[1]
     request.result = {

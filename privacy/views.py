@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
+from security.crossorigin import protected_by_fetch_metadata
 from core.http import client_ip
 from privacy import services, tokens
 from privacy.forms import PrivacyRequestForm
@@ -29,6 +30,7 @@ def _problem(request, message: str, status: int):
     return render(request, "privacy/link_problem.html", {"message": message}, status=status)
 
 
+@protected_by_fetch_metadata
 @require_http_methods(["GET", "POST"])
 def request_form(request):
     if request.method == "GET":
@@ -63,6 +65,7 @@ def check_inbox(request):
     return render(request, "privacy/check_inbox.html")
 
 
+@protected_by_fetch_metadata
 @require_http_methods(["GET", "POST"])
 def confirm(request, token: str):
     try:

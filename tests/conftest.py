@@ -9,17 +9,12 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test starts with an empty cache, whatever the last one stored, and so does
-    what the process keeps of it (the version, copies of pages and parts)."""
+    """Each test starts with an empty cache, whatever the last one stored."""
     from django.core.cache import cache
 
-    from core import caching
-
     cache.clear()
-    caching.forget_local_state()
     yield
     cache.clear()
-    caching.forget_local_state()
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from comments.forms import CONSENT_FIELD, CommentForm
 from comments.models import DiscussionSettings
 from comments.rendering import render_form, render_thread
 from comments.threads import build_thread, thread_comments
-from core import fragments
 
 register = template.Library()
 
@@ -62,14 +61,7 @@ def comment_section(context, article):
         if form is not None or section.discussion.is_threaded:
             reply_to = approved.get(reply_to_id)
     else:
-        section = fragments.fragment(
-            request,
-            "comments",
-            article.pk,
-            lambda: render(DiscussionSettings.load(article=article))[0],
-            # Comments may close N days after publication, which no write announces.
-            is_fresh=lambda kept: kept.can_reply == _can_reply(kept.discussion, article),
-        )
+        section = render(DiscussionSettings.load(article=article))[0]
     discussion = section.discussion
     is_open = discussion.comments_open(article)
 
@@ -87,7 +79,7 @@ def comment_section(context, article):
             post_url=reverse("comments:post", args=[article.pk]),
             article_url=article_url,
             reply_to=reply_to,
-            csrf_token=context.get("csrf_token"),
+            csrf_token=None,
         )
     return {
         "article": article,

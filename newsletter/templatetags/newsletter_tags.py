@@ -14,5 +14,4 @@ def subscribe_box(context):
     return {
         "site": context.get("site"),
         "form": SubscribeForm(initial={"source": source}),
-        "csrf_token": context.get("csrf_token"),
     }

@@ -67,7 +67,28 @@ def test_page_numbers_other_than_ascii_digits_are_not_found(client, url, page):
     params = {"page": page, **({"s": "drone"} if url == "blog:search" else {})}
 
     assert client.get(address, params).status_code == 404
-    assert client.get(address, {**params, "page": "1"}).status_code == 200
+    assert client.get(address, {**params, "page": "2"}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["blog:article-list", "blog:tag"], ids=["home", "tag"])
+def test_page_one_of_a_list_has_one_address(client, url):
+    tag = TagFactory(slug="drones")
+    ArticleFactory.create_batch(12, tags=[tag])
+    address = reverse(url, kwargs={"slug": "drones"} if url == "blog:tag" else {})
+
+    response = client.get(address, {"page": "1"})
+
+    assert response.status_code == 301
+    assert response["Location"] == address
+
+
+def test_a_page_number_on_a_page_without_pages_leads_to_the_page(client, seed_article):
+    address = seed_article.get_absolute_url()
+
+    response = client.get(address, {"page": "7"})
+
+    assert response.status_code == 301
+    assert response["Location"] == address
 
 
 def test_seed_article_page_reads_like_the_original(client, seed_article):

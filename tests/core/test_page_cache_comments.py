@@ -1,6 +1,5 @@
-"""The comment form on a cached article page: CSRF passes, and what is one reader's stays theirs."""
-
-import re
+"""Comments and the kept article page: what readers may see shows at once, what waits
+for moderation leaves the kept page alone."""
 
 import pytest
 from django.test import Client
@@ -8,13 +7,10 @@ from django.urls import reverse
 
 from comments.models import Comment, DiscussionSettings
 from comments.services import comment_approve, comment_moderate
-from core.pagecache import HEADER
 from tests.factories.blog import ArticleFactory
 from tests.factories.comments import CommentFactory
 
 pytestmark = pytest.mark.django_db
-
-TOKEN_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +30,8 @@ def cached(page_cache, article):
     return article
 
 
-def comment_data(token, **extra):
+def comment_data(**extra):
     return {
-        "csrfmiddlewaretoken": token,
         "comment": "Pending thoughts on logistics.",
         "author": "Ada Reader",
         "email": "ada@example.net",
@@ -46,54 +41,33 @@ def comment_data(token, **extra):
     }
 
 
-def test_comment_form_on_a_cached_page_passes_csrf(cached):
+def kept_without_a_query(article) -> bool:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(article.get_absolute_url())
+    return len(queries) == 0
+
+
+def test_comment_form_on_a_kept_page_posts_without_a_token(cached):
     reader = Client(enforce_csrf_checks=True)
     page = reader.get(cached.get_absolute_url())
-    assert page[HEADER] == "hit"
-    token = TOKEN_FIELD.search(page.text).group(1)
+    assert "csrfmiddlewaretoken" not in page.text
 
-    posted = reader.post(reverse("comments:post", args=[cached.pk]), comment_data(token))
+    posted = reader.post(
+        reverse("comments:post", args=[cached.pk]),
+        comment_data(),
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
 
     assert posted.status_code == 303
     assert Comment.objects.filter(author_name="Ada Reader").exists()
 
 
-def test_pending_comment_is_shown_to_its_author_only(cached):
-    author = Client(enforce_csrf_checks=True)
-    token = TOKEN_FIELD.search(author.get(cached.get_absolute_url()).text).group(1)
-    author.post(reverse("comments:post", args=[cached.pk]), comment_data(token))
-
-    own_view = author.get(cached.get_absolute_url())
-    others_view = Client().get(cached.get_absolute_url())
-
-    assert own_view[HEADER] == "bypass"
-    assert "Pending thoughts on logistics." in own_view.text
-    assert others_view[HEADER] == "hit"
-    assert "Pending thoughts on logistics." not in others_view.text
-
-
-def test_saved_name_is_prefilled_for_its_reader_only(cached):
-    author = Client(enforce_csrf_checks=True)
-    token = TOKEN_FIELD.search(author.get(cached.get_absolute_url()).text).group(1)
-    data = comment_data(token, **{"wp-comment-cookies-consent": "on"})
-    author.post(reverse("comments:post", args=[cached.pk]), data)
-
-    own_view = author.get(cached.get_absolute_url())
-    others_view = Client().get(cached.get_absolute_url())
-
-    assert 'value="Ada Reader"' in own_view.text
-    assert 'value="Ada Reader"' not in others_view.text
-    assert "ada@example.net" not in others_view.text
-
-
-def post_comment(article, callbacks, **extra):
-    """A reader of the cached page posts; what the post does after commit is run."""
-    reader = Client(enforce_csrf_checks=True)
-    token = TOKEN_FIELD.search(reader.get(article.get_absolute_url()).text).group(1)
-    with callbacks(execute=True):
-        response = reader.post(
-            reverse("comments:post", args=[article.pk]), comment_data(token, **extra)
-        )
+def post_comment(article, django_capture_on_commit_callbacks, **extra):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(reverse("comments:post", args=[article.pk]), comment_data(**extra))
     assert response.status_code == 303
     return Comment.objects.latest("pk")
 
@@ -104,7 +78,7 @@ def test_new_comment_awaiting_moderation_leaves_the_cache_alone(
     comment = post_comment(cached, django_capture_on_commit_callbacks)
 
     assert comment.status == Comment.Status.PENDING
-    assert Client().get(cached.get_absolute_url())[HEADER] == "hit"
+    assert kept_without_a_query(cached)
 
 
 def test_comment_sent_to_the_trash_leaves_the_cache_alone(
@@ -116,7 +90,7 @@ def test_comment_sent_to_the_trash_leaves_the_cache_alone(
     comment = post_comment(article, django_capture_on_commit_callbacks, comment="Try my casino.")
 
     assert comment.status == Comment.Status.TRASH
-    assert Client().get(article.get_absolute_url())[HEADER] == "hit"
+    assert kept_without_a_query(article)
 
 
 def test_published_comment_refreshes_the_cached_page(
@@ -130,9 +104,7 @@ def test_published_comment_refreshes_the_cached_page(
     comment = post_comment(article, django_capture_on_commit_callbacks, comment="Out at once.")
 
     assert comment.status == Comment.Status.APPROVED
-    page = Client().get(article.get_absolute_url())
-    assert page[HEADER] == "miss"
-    assert "Out at once." in page.text
+    assert "Out at once." in Client().get(article.get_absolute_url()).text
 
 
 def test_approving_a_comment_shows_it_on_the_cached_page_at_once(
@@ -183,5 +155,4 @@ def test_cached_article_with_many_comments_costs_no_query(
     with django_assert_num_queries(0):
         response = Client().get(article.get_absolute_url())
 
-    assert response[HEADER] == "hit"
     assert "Thread 4 opens." in response.text

@@ -60,15 +60,34 @@ def test_repeated_unsubscribe_keeps_the_first_time(client):
     assert "You are unsubscribed" in client.get(path).text
 
 
-def test_only_the_unsubscribe_endpoint_is_csrf_exempt():
+def test_newsletter_forms_refuse_posts_from_other_sites_and_need_no_token():
     subscriber = SubscriberFactory()
     browser = Client(enforce_csrf_checks=True)
     confirm = reverse("newsletter:confirm", kwargs={"token": tokens.confirm_token(subscriber)})
+    unsubscribe = unsubscribe_path(subscriber)
+    elsewhere = {"headers": {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}}
+    here = {"headers": {"Sec-Fetch-Site": "same-origin"}}
 
-    assert browser.post(confirm).status_code == 403
-    assert (
-        browser.post(reverse("newsletter:subscribe"), {"email": "a@example.org"}).status_code == 403
+    assert browser.post(confirm, **elsewhere).status_code == 403
+    assert browser.post(unsubscribe, **elsewhere).status_code == 403
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.PENDING
+    assert browser.post(confirm, **here).status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+
+def test_one_click_unsubscribe_from_a_mail_provider_is_taken():
+    # RFC 8058: the provider's server posts, with none of a browser's headers.
+    subscriber = SubscriberFactory(confirmed=True)
+
+    response = Client(enforce_csrf_checks=True).post(
+        unsubscribe_path(subscriber), {"List-Unsubscribe": "One-Click"}
     )
+
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
 
 
 def test_tampered_unsubscribe_link_changes_nothing(client):
