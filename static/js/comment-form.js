@@ -18,7 +18,10 @@
 
   var summary = document.getElementById("comment-errors");
   if (summary) {
-    summary.focus();
+    // Once the page has loaded: going to the address's #respond resets the focus.
+    window.addEventListener("load", function () {
+      summary.focus();
+    });
   }
 
   // Only on a blank form: one sent back after an error holds what the reader typed.
