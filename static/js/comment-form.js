@@ -39,7 +39,9 @@
         return;
       }
       found = true;
-      if (field && !field.value) {
+      // Not a field the reader has typed in, nor the one they are in: they may be
+      // about to type there.
+      if (field && !field.value && field !== document.activeElement) {
         field.value = value;
       }
     });

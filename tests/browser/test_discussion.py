@@ -116,7 +116,7 @@ def test_saved_details_are_filled_in_when_the_reader_comes_to_the_form(page, art
     assert form.get_by_label(CONSENT_LABEL).is_checked()
 
 
-def test_typed_details_are_not_overwritten_by_saved_ones(page, article):
+def test_saved_details_leave_what_the_reader_types_alone(page, article):
     page.goto(article.get_absolute_url())
     form = page.locator("#commentform")
     form.get_by_role("textbox", name="Comment").fill("First time.")
