@@ -163,7 +163,7 @@ class DiscussionSettings(models.Model):
 
     def comment_version(self, article: Article) -> int:
         """A number that changes whenever what readers see of `article`'s comments
-        changes (services.comment_threads_changed): the key of its cached thread."""
+        changes (services.comment_versions_bump): the key of its cached thread."""
         _switch, version = self._article_discussion(article)
         return version
 
@@ -182,7 +182,7 @@ class ArticleDiscussion(models.Model):
     )
     is_open = models.BooleanField("comments open", default=True)
     # Raised, in the writer's transaction, by every change readers see in the article's
-    # thread (services.comment_threads_changed); read with the discussion settings at no
+    # thread (services.comment_versions_bump); read with the discussion settings at no
     # extra query, it keys the thread's {% cache %} fragment.
     comment_version = models.PositiveIntegerField(default=0, editable=False)
 
