@@ -34,6 +34,13 @@ class ThreadComment:
     is_approved: bool
     thread_depth: int = 1
     replies: list["ThreadComment"] = field(default_factory=list)
+    # In reading order (Thread.in_reading_order): how many lists of replies end with
+    # this comment, the last shown under each of its ancestors that many levels up.
+    lists_ending: int = 0
+
+    @property
+    def ending_lists(self) -> range:
+        return range(self.lists_ending)
 
 
 def thread_comments(article, *, held: Claim | None = None) -> list[ThreadComment]:
@@ -95,6 +102,25 @@ class Thread:
     @cached_property
     def top_level(self) -> list[ThreadComment]:
         return build_thread(self.comments, max_depth=self.max_depth)
+
+    @cached_property
+    def in_reading_order(self) -> list[ThreadComment]:
+        """Every comment in the order a reader meets it, each knowing how many lists of
+        replies close after it: the template writes the nested lists in one loop, at a
+        fraction of the cost of including itself once per comment."""
+        ordered: list[ThreadComment] = []
+        stack = [(comment, 0) for comment in reversed(self.top_level)]
+        while stack:
+            comment, lists_ending = stack.pop()
+            ordered.append(comment)
+            if comment.replies:
+                *earlier, last = comment.replies
+                stack.append((last, lists_ending + 1))
+                stack.extend((reply, 0) for reply in reversed(earlier))
+                comment.lists_ending = 0
+            else:
+                comment.lists_ending = lists_ending
+        return ordered
 
     @cached_property
     def approved_count(self) -> int:
