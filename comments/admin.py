@@ -109,3 +109,9 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
     search_fields = ("article__title",)
     autocomplete_fields = ("article",)
+
+    def has_delete_permission(self, request, obj=None):
+        # The row also holds the article's comment version, which keys its cached thread:
+        # deleting it would bring the version back to 0, a key an old thread may still
+        # hold. Opening comments is the checkbox.
+        return False

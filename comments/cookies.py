@@ -1,11 +1,13 @@
-"""The three cookies of the comment form, all signed (so none can be forged) and HttpOnly.
+"""The two cookies of the comment form, both signed (so neither can be forged), HttpOnly
+and SameSite=Lax. No page reads them: pages are the same for every reader.
 
 - the author cookie: name, email and website, set only when the poster ticks the
-  "Save my name, email, and website…" box, and removed when they post without it;
-- the token cookie: a random token identifying the browser that posted; once an editor
-  approves a comment posted with it, it is the proof of a previously approved comment;
-- the pending cookie: the ids of this browser's comments still awaiting moderation, so it
-  alone sees them.
+  "Save my name, email, and website…" box, and removed when they post without it; read
+  only by the author-details endpoint (views.author_details), which the form's script
+  asks;
+- the token cookie: a random token identifying the browser that posted, read only when
+  it posts; once an editor approves a comment posted with it, it is the proof of a
+  previously approved comment.
 """
 
 import secrets
@@ -16,10 +18,7 @@ from django.http import HttpRequest, HttpResponse
 
 AUTHOR_COOKIE = "comment_author"
 TOKEN_COOKIE = "comment_author_token"  # noqa: S105 (a cookie name)
-PENDING_COOKIE = "comment_pending"
 YEAR = 365 * 24 * 3600
-PENDING_MAX_AGE = 30 * 24 * 3600
-PENDING_KEEP = 20  # the newest ids are enough: older comments have long been moderated
 
 _SALT = "comments.cookies"
 
@@ -72,15 +71,3 @@ def new_author_token() -> str:
 
 def keep_author_token(response: HttpResponse, token: str) -> None:
     _write(response, TOKEN_COOKIE, token, YEAR)
-
-
-def pending_ids(request: HttpRequest) -> list[int]:
-    value = _read(request, PENDING_COOKIE, PENDING_MAX_AGE)
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, int)][-PENDING_KEEP:]
-
-
-def add_pending(request: HttpRequest, response: HttpResponse, comment_id: int) -> None:
-    ids = [*pending_ids(request), comment_id][-PENDING_KEEP:]
-    _write(response, PENDING_COOKIE, ids, PENDING_MAX_AGE)

@@ -42,7 +42,17 @@ class TextField(forms.CharField):
         return super().to_python(value)
 
 
+class HoneypotInput(forms.TextInput):
+    """The honeypot's input: never shown back filled, so a person whose browser filled
+    it can simply send the form again."""
+
+    def format_value(self, value):
+        return None
+
+
 class CommentForm(forms.Form):
+    """Rendered by templates/comments/_form.html, field by field."""
+
     comment = TextField(
         label="Comment",
         max_length=BODY_MAX_LENGTH,
@@ -82,11 +92,12 @@ class CommentForm(forms.Form):
     url_confirm = forms.CharField(
         label="Leave this field empty",
         required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=HoneypotInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "%s")  # WordPress's ids: #comment, #author, #email…
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields[CONSENT_FIELD] = forms.BooleanField(label=CONSENT_LABEL, required=False)
 

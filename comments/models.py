@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from blog import html
 from blog.models import Article
-from comments import rendering
 
 # WordPress's column sizes, so comments moved between the two fit either way.
 BODY_MAX_LENGTH = 65_525
@@ -25,11 +24,11 @@ MAX_THREAD_DEPTH = 10  # the most the admin allows (WordPress offers 2..10)
 http_url_validator = URLValidator(schemes=["http", "https"])
 
 
-# DiscussionSettings.load: the settings row, and the switch of one article (NULL when it
-# has no row; the parameter is NULL when no article is asked about).
+# DiscussionSettings.load: the settings row, and the switch and comment version of one
+# article (NULL when it has no row; the parameter is NULL when no article is asked about).
 _LOAD_SQL = (
-    "SELECT s.*, (SELECT d.is_open FROM {switches} d WHERE d.article_id = %s) AS article_switch "
-    "FROM {settings} s WHERE s.id = %s"
+    "SELECT s.*, d.is_open AS article_switch, d.comment_version AS article_comment_version "
+    "FROM {settings} s LEFT JOIN {switches} d ON d.article_id = %s WHERE s.id = %s"
 )
 
 
@@ -98,7 +97,8 @@ class DiscussionSettings(models.Model):
 
     @classmethod
     def load(cls, *, article: Article | None = None) -> "DiscussionSettings":
-        """The settings row; given `article`, with its open/closed switch in the same query.
+        """The settings row; given `article`, with its open/closed switch and its comment
+        version in the same query.
 
         The article page and the submit service need both: one query instead of two.
         Written as SQL because both run it on every request: the ORM's form of it (a
@@ -115,8 +115,22 @@ class DiscussionSettings(models.Model):
             return cls.load(article=article)
         if article is not None:
             switch = row.article_switch  # SQLite answers 0 or 1
-            row._switch = (article.pk, None if switch is None else bool(switch))
+            switch = None if switch is None else bool(switch)
+            row._article_row = (article.pk, switch, row.article_comment_version or 0)
         return row
+
+    def _article_discussion(self, article: Article) -> tuple[bool | None, int]:
+        """`article`'s switch (None: it has no row) and comment version, as loaded with
+        these settings when they were loaded for it, else read now."""
+        loaded_for, switch, version = getattr(self, "_article_row", (None, None, 0))
+        if loaded_for == article.pk:
+            return switch, version
+        row = (
+            ArticleDiscussion.objects.filter(article=article)
+            .values_list("is_open", "comment_version")
+            .first()
+        )
+        return row if row is not None else (None, 0)
 
     @staticmethod
     def _words(text: str) -> list[str]:
@@ -134,13 +148,7 @@ class DiscussionSettings(models.Model):
         """Whether `article` takes comments now: live, its switch open, not auto-closed."""
         if not article.is_live:
             return False
-        loaded_for, switch = getattr(self, "_switch", (None, None))
-        if loaded_for != article.pk:
-            switch = (
-                ArticleDiscussion.objects.filter(article=article)
-                .values_list("is_open", flat=True)
-                .first()
-            )
+        switch, _version = self._article_discussion(article)
         if switch is False:  # an article without a row is open
             return False
         if self.is_auto_close_on:
@@ -153,19 +161,30 @@ class DiscussionSettings(models.Model):
         """How many levels a thread may have: 1 when threading is off."""
         return self.thread_depth if self.is_threaded else 1
 
+    def comment_version(self, article: Article) -> int:
+        """A number that changes whenever what readers see of `article`'s comments
+        changes (services.comment_versions_bump): the key of its cached thread."""
+        _switch, version = self._article_discussion(article)
+        return version
+
 
 class ArticleDiscussion(models.Model):
     """Whether one article takes comments (the per-article switch).
 
     Kept here rather than as a field of blog's Article so that blog knows nothing of
-    comments. A row is made when an article is created (from the "allow comments on new
-    articles" setting of that moment); an article without a row is open.
+    comments. A row is made when a closed article is created (from the "allow comments
+    on new articles" setting of that moment), or when its thread first changes; an
+    article without a row is open, and its comment version is 0.
     """
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="discussion"
     )
     is_open = models.BooleanField("comments open", default=True)
+    # Raised, in the writer's transaction, by every change readers see in the article's
+    # thread (services.comment_versions_bump); read with the discussion settings at no
+    # extra query, it keys the thread's {% cache %} fragment.
+    comment_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "discussion per article"
@@ -216,10 +235,8 @@ class Comment(models.Model):
         "website", max_length=AUTHOR_URL_MAX_LENGTH, blank=True, validators=[http_url_validator]
     )
     body = models.TextField("comment", max_length=BODY_MAX_LENGTH)
-    # Derived on save: readers' requests print them as they are (rendering.py).
+    # Derived on save: the body as readers see it, cleaned once (blog/html.py's policy).
     body_html = models.TextField(editable=False)
-    author_html = models.TextField(editable=False, default="")
-    date_html = models.TextField(editable=False, default="")
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -255,15 +272,34 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = html.clean_comment_html(self.body)
-        self.author_html = rendering.render_author(self)
-        self.date_html = rendering.render_date(self)
-        if kwargs.get("update_fields") is not None:
-            derived = {"body_html", "author_html", "date_html"}
-            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
+        if update_fields is None or "status" in update_fields:
+            self.stored_status = self.status
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # Django's documented hook ("Customizing model loading"): the status as stored,
+        # so that a save can tell whether readers saw this comment before it.
+        comment = super().from_db(db, field_names, values, **kwargs)
+        if "status" in field_names:
+            comment.stored_status = comment.status
+        return comment
+
+    def changes_thread(self, *, created: bool = False) -> bool:
+        """Whether saving (or deleting) this comment changes what readers see: it is
+        approved, or was when it was read. A held comment, new or edited, changes nothing
+        (a status not read from the database counts as approved: the safe guess)."""
+        if self.is_approved:
+            return True
+        if created:
+            return False
+        return getattr(self, "stored_status", self.Status.APPROVED) == self.Status.APPROVED
 
     @property
     def anchor(self) -> str:

@@ -1,16 +1,17 @@
-"""Writes that carry a rule: submitting a comment (through the moderation policy) and
-moderating comments."""
+"""Writes that carry a rule: submitting a comment (through the moderation policy),
+moderating comments, and telling caches that a thread changed."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from blog.models import Article
 from comments import moderation
-from comments.models import Comment, DiscussionSettings, token_digest
+from comments.models import ArticleDiscussion, Comment, DiscussionSettings, token_digest
 from core.invalidation import bump_on_commit
 from core.ratelimit import Limit, hit
 
@@ -22,6 +23,9 @@ FLOOD_COMMENT = (
     "again: it is still in the form below."
 )
 PARENT_UNAVAILABLE = "The comment you are replying to is no longer available."
+
+# Comments changed by one UPDATE when moderating (a bound on the query's parameters).
+MODERATE_BATCH = 500
 
 
 class CommentRefused(Exception):
@@ -236,18 +240,61 @@ def comment_submit(
     return comment
 
 
+def comment_versions_bump(*, article_ids: Iterable[int]) -> None:
+    """Raise the comment version of these articles (ArticleDiscussion.comment_version).
+
+    In the caller's transaction, not after it: the new version becomes visible at the
+    commit that makes the change visible, so a thread rendered from the old rows is
+    stored under the old version, whatever the timing, and a failed commit raises
+    nothing. Articles in a stable order, so two writers lock their rows alike.
+    """
+    for article_id in sorted(set(article_ids)):
+        versions = ArticleDiscussion.objects.filter(article_id=article_id)
+        if versions.update(comment_version=F("comment_version") + 1):
+            continue
+        # No row: the article is open, at version 0. Its row is made now, open.
+        _row, created = ArticleDiscussion.objects.get_or_create(
+            article_id=article_id, defaults={"comment_version": 1}
+        )
+        if not created:  # another writer made it meanwhile: go past their version
+            versions.update(comment_version=F("comment_version") + 1)
+
+
+def comment_threads_changed(*, article_ids: Iterable[int]) -> None:
+    """What readers see under these articles changed: their cached threads and every
+    cached page are stale (the latter once the transaction commits).
+
+    Saves and deletes of comments do this through model signals (signals.py and
+    CommentsConfig.ready); a write that sends none, a queryset `update()`, calls it.
+    """
+    comment_versions_bump(article_ids=article_ids)
+    bump_on_commit()
+
+
 @transaction.atomic
 def comment_moderate(*, comments: QuerySet[Comment], status: Comment.Status) -> int:
     """Give `comments` a new status (approve, hold, spam, trash); return how many changed.
 
     Approving a comment also makes its browser's token proof of a previously approved
-    comment: nothing to write for that, the next submission looks it up.
+    comment: nothing to write for that, the next submission looks it up. Readers see a
+    change only where a comment is approved now or was before: holding, spamming or
+    trashing a held comment leaves every cached thread and page as it is.
     """
-    changed = comments.exclude(status=status).update(status=status)
-    if changed:
-        # update() sends no model signal: tell the page cache that pages changed.
-        bump_on_commit()
-    return changed
+    # The rows are locked as they are read, and only those are updated: a comment that
+    # another writer approves meanwhile cannot change here unseen by the caches.
+    rows = list(
+        Comment.objects.filter(pk__in=comments.values("pk"))
+        .exclude(status=status)
+        .select_for_update()
+        .values_list("pk", "article_id", "status")
+    )
+    ids = [pk for pk, _article_id, _old in rows]
+    for start in range(0, len(ids), MODERATE_BATCH):
+        Comment.objects.filter(pk__in=ids[start : start + MODERATE_BATCH]).update(status=status)
+    seen = {article_id for _pk, article_id, old in rows if Comment.Status.APPROVED in (old, status)}
+    if seen:  # update() sends no model signal
+        comment_threads_changed(article_ids=seen)
+    return len(rows)
 
 
 def comment_approve(*, comment: Comment) -> Comment:

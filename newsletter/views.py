@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import ratelimit
-from security.crossorigin import protected_by_fetch_metadata
 from core.http import client_ip
 from newsletter import services, tokens
 from newsletter.forms import SubscribeForm
+from security.crossorigin import protected_by_fetch_metadata
 
 RATE_LIMITED = "Too many sign-ups from your network just now. Please try again in a few minutes."
 LINK_TAMPERED = "This link is not valid. Please copy the whole link from the email."

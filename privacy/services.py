@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
-from core.invalidation import bump_on_commit
+from comments.services import comment_threads_changed
 from newsletter.models import Subscriber
 from privacy import emails
 from privacy.models import PrivacyRequest, email_digest, mask_email
@@ -162,11 +162,10 @@ def privacy_erase(*, request: PrivacyRequest) -> dict:
     if request.comments == PrivacyRequest.Comments.DELETE:
         comments_done = {"comments_deleted": comments.delete()[1].get(Comment._meta.label, 0)}
     else:
+        article_ids = set(comments.values_list("article_id", flat=True))
         comments_done = {
             "comments_anonymised": comments.update(
                 author_name=ANONYMOUS,
-                # The byline is stored rendered (comments/rendering.py): it goes too.
-                author_html=ANONYMOUS,
                 author_email="",
                 author_url="",
                 ip_address="",
@@ -175,8 +174,8 @@ def privacy_erase(*, request: PrivacyRequest) -> dict:
                 user=None,
             )
         }
-        # update() sends no signal: pages showing the old name must be rendered anew.
-        bump_on_commit()
+        # update() sends no signal: threads and pages showing the old name go stale.
+        comment_threads_changed(article_ids=article_ids)
     subscribers = Subscriber.objects.with_address(address)
     deleted = subscribers.delete()[1]
     request.result = {

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core import ratelimit
-from security.crossorigin import protected_by_fetch_metadata
 from core.http import client_ip
 from privacy import services, tokens
 from privacy.forms import PrivacyRequestForm
 from privacy.models import PrivacyRequest, email_digest
+from security.crossorigin import protected_by_fetch_metadata
 
 RATE_LIMITED = "Too many requests just now. Please try again later."
 LINK_TAMPERED = "This link is not valid. Please copy the whole link from the email."

@@ -18,6 +18,13 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture
+def page_cache(settings):
+    """Django's page cache on, as in production (the suite runs with it off)."""
+    settings.PAGE_CACHE = True
+    return settings
+
+
+@pytest.fixture
 def editor(db):
     return UserFactory(editor=True)
 

@@ -2,15 +2,8 @@
 
 from django.db import migrations, models
 
-from comments import rendering
-
-
-def render_existing(apps, schema_editor):
-    Comment = apps.get_model("comments", "Comment")
-    for comment in Comment.objects.iterator(chunk_size=500):
-        comment.author_html = rendering.render_author(comment)
-        comment.date_html = rendering.render_date(comment)
-        comment.save(update_fields=["author_html", "date_html"])
+# These columns were filled here by comments/rendering.py, which is gone, as are the
+# columns themselves (0005): a database migrating today has nothing to fill.
 
 
 class Migration(migrations.Migration):
@@ -30,5 +23,4 @@ class Migration(migrations.Migration):
             name='date_html',
             field=models.TextField(default='', editable=False),
         ),
-        migrations.RunPython(render_existing, migrations.RunPython.noop),
     ]

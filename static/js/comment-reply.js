@@ -1,6 +1,7 @@
-/* Reply links move the "Leave a Reply" form under the comment being answered.
-   Without this script the links still work: ?replytocom=<id>#respond reloads the page
-   with the form set to reply. No inline script, so a strict CSP can forbid those. */
+/* Reply links move the "Leave a Reply" form under the comment being answered, inside
+   its <li> and above its replies, as the page does without this script: there a Reply
+   link (?replytocom=<id>#respond) loads the page with the form in that place. No inline
+   script, so a strict CSP can forbid those. */
 (function () {
   "use strict";
   var respond = document.getElementById("respond");
@@ -10,10 +11,17 @@
   if (!respond || !parentInput || !cancel || !replyName) {
     return;
   }
+  // Where the form stands when it answers nobody: after the list of comments. The page
+  // may have been sent with the form under a comment already (?replytocom).
   var home = document.createElement("div");
   home.id = "respond-home";
   home.hidden = true;
-  respond.parentNode.insertBefore(home, respond);
+  var list = respond.closest(".comment-list");
+  if (list) {
+    list.parentNode.insertBefore(home, list.nextSibling);
+  } else {
+    respond.parentNode.insertBefore(home, respond);
+  }
 
   function focusText() {
     var text = document.getElementById("comment");
@@ -28,11 +36,12 @@
       return;
     }
     var item = document.getElementById("comment-" + link.dataset.commentid);
-    if (!item) {
+    var body = item ? item.querySelector(":scope > .comment-body") : null;
+    if (!body) {
       return;
     }
     event.preventDefault();
-    item.appendChild(respond);
+    item.insertBefore(respond, body.nextSibling);
     parentInput.value = link.dataset.commentid;
     replyName.textContent = " to " + link.dataset.replyto;
     cancel.hidden = false;

@@ -208,7 +208,8 @@ def test_disallowed_word_sends_comment_to_trash_and_poster_sees_awaiting_moderat
     assert comment.status == Comment.Status.TRASH
     assert response.status_code == 303
     assert response["Location"].endswith(f"#comment-{comment.pk}")
-    own = client.get(article.get_absolute_url()).content.decode()
+    own = client.get(response["Location"]).content.decode()
+    assert "Cheap PILLS here" in own
     assert "Your comment is awaiting moderation." in own
     assert "trash" not in own.lower()
     assert "Cheap PILLS here" not in other_client.get(article.get_absolute_url()).content.decode()

@@ -58,7 +58,7 @@ def own_redis(page_cache):
     if binary is None:
         pytest.skip("redis-server is not installed")
     port = _free_port()
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 (our own arguments)
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
     )

@@ -35,12 +35,19 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
 
 class ArticleDiscussionFactory(factory.django.DjangoModelFactory):
+    """An article's switch, set as asked whether or not its row exists (a row is also
+    made when its thread first changes, e.g. by an approved comment)."""
+
     class Meta:
         model = ArticleDiscussion
-        django_get_or_create = ("article",)
 
     article = factory.SubFactory(ArticleFactory)
     is_open = True
 
     class Params:
         closed = factory.Trait(is_open=False)
+
+    @classmethod
+    def _create(cls, model_class, article, **fields):
+        row, _created = model_class.objects.update_or_create(article=article, defaults=fields)
+        return row

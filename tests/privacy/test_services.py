@@ -55,7 +55,6 @@ def test_erasure_anonymises_comments_and_removes_subscription_and_deliveries(hel
     first = Comment.objects.get(pk=held_data["comments"][0].pk)
     assert first.body == "First thoughts"
     assert (first.author_name, first.author_email, first.author_url) == ("Anonymous", "", "")
-    assert first.author_html == "Anonymous"
     assert (first.ip_address, first.user_agent, first.author_token_digest) == ("", "", "")
     assert Comment.objects.get(pk=held_data["reply"].pk).parent_id == first.pk
     assert not Comment.objects.filter(author_email__iexact=ADDRESS).exists()
@@ -67,6 +66,28 @@ def test_erasure_anonymises_comments_and_removes_subscription_and_deliveries(hel
         "newsletter_subscriptions_deleted": 1,
         "deliveries_deleted": 1,
     }
+
+
+def test_erased_name_leaves_the_kept_article_page_at_once(
+    page_cache, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from tests.factories.comments import CommentFactory
+
+    comment = CommentFactory(
+        approved=True, author_name="Pat Quill", author_email=ADDRESS, body="Signed words"
+    )
+    url = comment.article.get_absolute_url()
+    assert "Pat Quill" in Client().get(url).text  # the page and its thread are kept now
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.privacy_erase(request=PrivacyRequestFactory(email=ADDRESS, erase=True))
+
+    page = Client().get(url).text
+    assert "Pat Quill" not in page
+    assert "Signed words" in page
+    assert "Anonymous" in page
 
 
 def test_erasure_can_delete_the_comments_instead(held_data):

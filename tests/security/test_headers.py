@@ -89,12 +89,18 @@ def test_form_answers_carry_the_security_headers(client):
             reverse("comments:post", args=[article.pk]),
             {"comment": "Fine words", "author": "Ann", "email": "ann@example.net"},
         ),
-        "CSRF failure (403)": strict.post(reverse("comments:post", args=[article.pk]), {}),
-        "wrong method (405)": client.get(reverse("comments:post", args=[article.pk])),
+        "sent from another site (403)": strict.post(
+            reverse("comments:post", args=[article.pk]),
+            {},
+            headers={"Sec-Fetch-Site": "cross-site"},
+        ),
+        "admin without its token (403)": strict.post(reverse("admin:login"), {}),
+        "form address opened (302)": client.get(reverse("comments:post", args=[article.pk])),
+        "wrong method (405)": client.put(reverse("comments:post", args=[article.pk])),
     }
 
     for name, response in answers.items():
-        assert response.status_code in (303, 400, 403, 405), name
+        assert response.status_code in (302, 303, 400, 403, 405), name
         _assert_security_headers(response, name)
 
 
@@ -237,9 +243,18 @@ def test_session_and_csrf_cookies_are_http_only(client, settings):
     assert not signed_in.cookies["sessionid"]["secure"]  # plain-http SITE_URL in tests
 
 
-def test_every_cookie_the_site_sets_is_http_only(client):
+def test_every_cookie_the_site_sets_is_http_only(client, editor):
     article = ArticleFactory()
     page = client.get(article.get_absolute_url())
+    login_page = client.get(reverse("admin:login"))
+    client.post(
+        reverse("admin:login"),
+        {
+            "username": editor.username,
+            "password": "wrong",
+            "csrfmiddlewaretoken": login_page.cookies["csrftoken"].value,
+        },
+    )
     posted = client.post(
         reverse("comments:post", args=[article.pk]),
         {
@@ -253,11 +268,12 @@ def test_every_cookie_the_site_sets_is_http_only(client):
 
     cookies = {
         name: morsel
-        for response in (page, posted, signed_up)
+        for response in (page, login_page, posted, signed_up)
         for name, morsel in response.cookies.items()
         if morsel.value  # a deletion carries no value
     }
-    assert len(cookies) >= 3  # csrftoken and the comment form's cookies
+    assert not page.cookies  # a reader's page sets none
+    assert len(cookies) >= 3  # the admin's csrftoken and the comment form's two cookies
     for name, morsel in cookies.items():
         assert morsel["httponly"] is True, name
         assert morsel["samesite"] in ("Lax", "Strict"), name
