@@ -24,17 +24,20 @@ missing), every client accepting gzip, for a few seconds per scenario:
 
 The page scenarios run once, on the first configuration (PostgreSQL + Redis by default);
 comment-post runs on every one. Other work on this shared machine comes and goes, so each
-scenario runs right after a run of its reference and its ratio is to that run; a
-reference's own line shows the median of its runs. Nothing here asserts: the figures,
-ratios and targets are printed in a table and written to bench/results/site.json.
+scenario is measured in turns with its reference (BENCH_ROUNDS rounds, default 2) and its
+ratio is the median of the rounds' ratios; django-cold takes turns with WordPress itself
+when it is set up (with the minimal view otherwise, for information). A reference's own
+line shows the median of its runs. Nothing here asserts: the figures, ratios and targets
+are printed in a table and written to bench/results/site.json.
 
-Environment: BENCH_SECONDS (per scenario, default 4), BENCH_CONNECTIONS (default 16),
-BENCH_CONFIGS (default "postgres,sqlite"), BENCH_DATABASE_URL (a PostgreSQL database the
-bench may drop and re-create, default postgres://postgres@127.0.0.1:5432/bench_site),
-BENCH_CACHE_URL (Redis; the bench uses keys of its own prefix there and deletes them
-afterwards, default redis://127.0.0.1:6379/15), BENCH_WORDPRESS_URL (the WordPress
-article; default: the URL setup.sh wrote to bench/wordpress/.url), BENCH_NGINX (default
-/usr/sbin/nginx), BENCH_DRIVER=python (the fallback even where wrk exists).
+Environment: BENCH_SECONDS (per scenario, default 4), BENCH_ROUNDS (default 2),
+BENCH_CONNECTIONS (default 16), BENCH_CONFIGS (default "postgres,sqlite"),
+BENCH_DATABASE_URL (a PostgreSQL database the bench may drop and re-create, default
+postgres://postgres@127.0.0.1:5432/bench_site), BENCH_CACHE_URL (Redis; the bench uses
+keys of its own prefix there and deletes them afterwards, default
+redis://127.0.0.1:6379/15), BENCH_WORDPRESS_URL (the WordPress article; default: the URL
+setup.sh wrote to bench/wordpress/.url), BENCH_NGINX (default /usr/sbin/nginx),
+BENCH_DRIVER=python (the fallback even where wrk exists).
 """
 
 import gzip
@@ -64,6 +67,8 @@ RESULTS = ROOT / "bench" / "results" / "site.json"
 PYTHON = sys.executable
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+# Each pair (reference, scenario) is measured in this many alternating rounds.
+ROUNDS = max(1, int(os.environ.get("BENCH_ROUNDS", "2")))
 WARMUP_SECONDS = 1.0
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = 2
@@ -548,36 +553,63 @@ _USE_WRK = shutil.which("wrk") and os.environ.get("BENCH_DRIVER") != "python"
 DRIVER = drive_wrk if _USE_WRK else drive_python
 
 
-def measure(server, scenario: dict, *, label: str | None = None) -> dict:
-    """A warm-up run, then the measured one; each followed by settling."""
-    DRIVER(server, scenario, WARMUP_SECONDS)
-    settle(server, scenario)
-    result = DRIVER(server, scenario, SECONDS)
-    settle(server, scenario)
+def _line(label: str, result: dict) -> None:
     print(
-        f"  {label or scenario['name']:<26} {result['rps']:>9.1f} req/s"
+        f"  {label:<26} {result['rps']:>9.1f} req/s"
         f"   p50 {result['p50_ms']:>7.2f} ms   p99 {result['p99_ms']:>7.2f} ms"
         + (f"   ({result['non_2xx_3xx']} non-2xx/3xx)" if result["non_2xx_3xx"] else "")
         + (f"   ({result['errors']} socket errors)" if result["errors"] else ""),
         flush=True,
     )
-    return result
 
 
-def paired(reference: tuple, measured: tuple, runs: dict) -> dict:
-    """The reference (server, scenario) measured, then the scenario right after it: the
-    pair sees the same moment of the machine. The reference run is kept in `runs`."""
-    ref_server, ref_scenario = reference
-    ref = measure(ref_server, ref_scenario, label=f"({ref_scenario['name']})")
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def _combined(results: list[dict]) -> dict:
+    """Several runs of one scenario as one: each figure the median of the runs'."""
+    return {
+        "requests": sum(r["requests"] for r in results),
+        "rps": round(_median([r["rps"] for r in results]), 1),
+        "p50_ms": round(_median([r["p50_ms"] for r in results]), 2),
+        "p99_ms": round(_median([r["p99_ms"] for r in results]), 2),
+        "errors": sum(r["errors"] for r in results),
+        "non_2xx_3xx": sum(r["non_2xx_3xx"] for r in results),
+        "runs_rps": [r["rps"] for r in results],
+    }
+
+
+def paired(reference: tuple, measured: tuple, runs: dict, *, seconds: float | None = None) -> dict:
+    """The reference (server, scenario) and the scenario measured in turns, ROUNDS times,
+    SECONDS in all for each (or `seconds` per run): both see the same moments of the
+    machine, and a burst of other work spoils one round, not the figure. The ratio is
+    the median of the rounds' ratios. Each side is warmed up first; each run is followed
+    by settling."""
+    (ref_server, ref_scenario), (server, scenario) = reference, measured
+    for side_server, side_scenario in (reference, measured):
+        DRIVER(side_server, side_scenario, WARMUP_SECONDS)
+        settle(side_server, side_scenario)
+    seconds = seconds or SECONDS / ROUNDS
+    refs, ours, ratios = [], [], []
+    for _ in range(ROUNDS):
+        refs.append(DRIVER(ref_server, ref_scenario, seconds))
+        settle(ref_server, ref_scenario)
+        ours.append(DRIVER(server, scenario, seconds))
+        settle(server, scenario)
+        if refs[-1]["rps"]:
+            ratios.append(ours[-1]["rps"] / refs[-1]["rps"])
+    ref, result = _combined(refs), _combined(ours)
+    _line(f"({ref_scenario['name']})", ref)
+    _line(scenario["name"], result)
     runs.setdefault(ref_scenario["name"], []).append(ref)
-    server, scenario = measured
-    result = measure(server, scenario)
     result["reference"] = ref_scenario["name"]
     result["reference_rps"] = ref["rps"]
-    if ref["rps"]:
-        ratio = result["rps"] / ref["rps"]
-        # WordPress makes a few thousandths of the minimal view: to two decimals, 0.
-        result["ratio"] = round(ratio, 2 if ratio >= 0.1 else 4)
+    if ratios:
+        result["ratio"] = round(_median(ratios), 2)
+        result["round_ratios"] = [round(r, 3) for r in ratios]
     else:
         result["ratio"] = None
     return result
@@ -729,22 +761,25 @@ def run_config(name: str, base_env: dict, ctx: dict, *, pages: bool) -> dict | N
     if pages:
         cold = {"CACHE_URL": "dummycache://", "PAGE_CACHE": "false"}
         with server("cold", cold) as app:
-            results["django-cold"] = paired(
-                minimal, (app, {**article, "name": "django-cold"}), runs
-            )
-            # WordPress while our server idles, right after a minimal run of its own.
+            scenario = (app, {**article, "name": "django-cold"})
+            # In turns with WordPress, each idling while the other runs. WordPress takes
+            # seconds a page under this load: each of its runs gets the full SECONDS.
             if ctx["wordpress"]:
                 try:
-                    results["wordpress"] = paired(minimal, ctx["wordpress"], runs)
+                    results["django-cold"] = paired(
+                        ctx["wordpress"], scenario, runs, seconds=SECONDS
+                    )
                 except (OSError, subprocess.CalledProcessError, ValueError, IndexError) as error:
                     # A reference, not our site: its failing never fails the bench.
                     print(f"  wordpress: not measured ({error})")
+            if "django-cold" not in results:
+                results["django-cold"] = paired(minimal, scenario, runs)
 
     for reference, reference_runs in runs.items():
         ordered = sorted(reference_runs, key=lambda r: r["rps"])
         results[reference] = {
             **ordered[len(ordered) // 2],
-            "runs_rps": [r["rps"] for r in reference_runs],
+            "runs_rps": [r["rps"] for r in reference_runs],  # one per pair
         }
     peak = results.pop("_peak_rss_mb_per_worker")
     return {
@@ -810,30 +845,17 @@ def wordpress_scenario() -> tuple[Site, dict] | None:
 
 
 def check_targets(scenarios: dict) -> dict:
-    """Each target's ratio. To WordPress, measured apart from django-cold: each is taken
-    over the minimal run just before it, then one over the other."""
+    """Each target's ratio and whether it is met (None: its reference was not measured,
+    e.g. WordPress not set up)."""
     checks = {}
     for name, (reference, bound) in TARGETS.items():
         if name not in scenarios:
             continue
-        result = scenarios[name]
-        if result.get("reference") == reference:
-            ratio = result["ratio"]
-        elif reference in scenarios and "reference_rps" in scenarios[reference]:
-            ours = result["rps"] / result["reference_rps"]
-            theirs = scenarios[reference]["rps"] / scenarios[reference]["reference_rps"]
-            ratio = round(ours / theirs, 1) if theirs else None
-            raw = scenarios[reference]["rps"]
-            checks[name] = {"raw_ratio": round(result["rps"] / raw, 1) if raw else None}
-        else:
-            # Its reference was not measured (WordPress not set up).
-            checks[name] = {"target": f">= {bound:g} x {reference}", "ratio": None, "met": None}
-            continue
+        ratio = scenarios[name]["ratio"] if scenarios[name]["reference"] == reference else None
         checks[name] = {
-            **checks.get(name, {}),
             "target": f">= {bound:g} x {reference}",
             "ratio": ratio,
-            "met": ratio is not None and ratio >= bound,
+            "met": None if ratio is None else ratio >= bound,
         }
     return checks
 
@@ -871,8 +893,6 @@ def print_table(configs: dict) -> None:
                 target, verdict = check["target"], verdicts[check["met"]]
             elif "runs_rps" in result:
                 ratio, target, verdict = "", "reference", f"median of {len(result['runs_rps'])}"
-            elif name == "wordpress":
-                ratio, target, verdict = f"{result['ratio']:g}", "reference", "x minimal"
             else:
                 ratio, target, verdict = "", "", ""
             print(
