@@ -26,13 +26,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]  # nothing listens there once the socket closes
 
 
-def _redis_cache(settings, port):
+def _redis_cache(settings, port, *, timeout=0.3):
     settings.CACHES = {
         "default": {
             "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "KEY_PREFIX": "broadsheet-tests",
-            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     }
 
@@ -72,7 +72,9 @@ def own_redis(page_cache):
                 server.kill()
                 pytest.fail("the test's Redis server did not start")
             time.sleep(0.02)
-    _redis_cache(page_cache, port)
+    # Generous timeouts: on a busy machine a server just started may be slow to answer,
+    # and that must not count as an outage.
+    _redis_cache(page_cache, port, timeout=2.0)
     yield server
     server.send_signal(signal.SIGCONT)
     server.kill()
