@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -6,6 +7,7 @@ from django.utils.text import Truncator
 
 from comments.models import ArticleDiscussion, Comment, DiscussionSettings
 from comments.services import comment_moderate
+from core.addresses import EmailAddressField
 
 
 @admin.register(Comment)
@@ -25,6 +27,8 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = ("article", "parent", "created_at", "ip_address", "user_agent", "depth",
                        "user")  # fmt: skip
     change_list_template = "admin/comments/comment/change_list.html"
+    # An edited address in its stored form, an invalid international domain refused.
+    formfield_overrides = {models.EmailField: {"form_class": EmailAddressField}}
 
     def has_add_permission(self, request):
         # Comments come in through the article page, where the moderation policy runs.

@@ -11,6 +11,7 @@ from comments.models import (
     BODY_MAX_LENGTH,
     http_url_validator,
 )
+from core.addresses import EmailAddressField
 
 # What people are told; the tests read the same constants.
 COMMENT_REQUIRED = "Please type your comment."
@@ -66,7 +67,7 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
         error_messages={"required": NAME_REQUIRED, "max_length": NAME_TOO_LONG},
     )
-    email = forms.EmailField(
+    email = EmailAddressField(  # cleaned to the stored form (core/addresses.py)
         label="Email",
         max_length=AUTHOR_EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),

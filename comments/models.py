@@ -6,13 +6,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connections, models
-from django.db.models import F, Q
-from django.db.models.functions import Upper
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from blog import html
 from blog.models import Article
+from core.addresses import EMAIL_KEY_MAX_LENGTH, email_key
 
 # WordPress's column sizes, so comments moved between the two fit either way.
 BODY_MAX_LENGTH = 65_525
@@ -231,6 +231,9 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     author_name = models.CharField("name", max_length=AUTHOR_NAME_MAX_LENGTH)
     author_email = models.EmailField("email", max_length=AUTHOR_EMAIL_MAX_LENGTH)
+    # What the address is matched by (core.addresses.email_key), derived on save; a
+    # queryset update() that changes author_email writes it too (privacy erasure).
+    author_email_key = models.CharField(max_length=EMAIL_KEY_MAX_LENGTH, blank=True, editable=False)
     author_url = models.CharField(
         "website", max_length=AUTHOR_URL_MAX_LENGTH, blank=True, validators=[http_url_validator]
     )
@@ -263,8 +266,9 @@ class Comment(models.Model):
             models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
             models.Index(fields=["author_token_digest"], name="comment_token_idx"),
             # The duplicate check (services._is_duplicate): one index per author condition.
+            # The address key's (key first) also finds all of an address's comments.
             models.Index(fields=["article", "author_name"], name="comment_author_name_idx"),
-            models.Index(F("article"), Upper("author_email"), name="comment_author_email_idx"),
+            models.Index(fields=["author_email_key", "article"], name="comment_email_key_idx"),
         ]
 
     def __str__(self):
@@ -272,9 +276,10 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = html.clean_comment_html(self.body)
+        self.author_email_key = email_key(self.author_email) if self.author_email else ""
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+            kwargs["update_fields"] = {*update_fields, "body_html", "author_email_key"}
         super().save(*args, **kwargs)
         if update_fields is None or "status" in update_fields:
             self.stored_status = self.status

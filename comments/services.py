@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet
 from blog.models import Article
 from comments import moderation
 from comments.models import ArticleDiscussion, Comment, DiscussionSettings, token_digest
+from core.addresses import email_key
 from core.invalidation import bump_on_commit
 from core.ratelimit import Limit, hit
 
@@ -105,18 +106,19 @@ def _reply_placement(
 
 # WordPress's duplicate rule: the same text from the same name or email on the same
 # article (a trashed comment aside). Two EXISTS, each served by an index of Comment.Meta
-# (the article with the name; the article with UPPER(email), which is what `iexact`
-# compares on both databases). Written as SQL because it runs on every post and the ORM
-# has no cheap form of it: one filter with OR between the two is planned by SQLite as a
-# walk through every comment of the article (a cost that grows with the discussion), and
-# two ORM queries cost more in query building than the rest of the check together.
+# (the article with the name; the address's key with the article: keys are compared by
+# equality, never through UPPER() or LOWER(), which make `ı` an `I`). Written as SQL
+# because it runs on every post and the ORM has no cheap form of it: one filter with OR
+# between the two is planned by SQLite as a walk through every comment of the article (a
+# cost that grows with the discussion), and two ORM queries cost more in query building
+# than the rest of the check together.
 _DUPLICATE_SQL = """
     SELECT EXISTS (
         SELECT 1 FROM {table} WHERE article_id = %s AND body = %s AND status <> %s
         AND author_name = %s
     ) OR EXISTS (
         SELECT 1 FROM {table} WHERE article_id = %s AND body = %s AND status <> %s
-        AND UPPER(author_email) = UPPER(%s)
+        AND author_email_key = %s
     )
 """
 
@@ -126,7 +128,7 @@ def _is_duplicate(*, article: Article, author_name: str, author_email: str, body
     sql = _DUPLICATE_SQL.format(table=connection.ops.quote_name(Comment._meta.db_table))
     same_text = [article.pk, body, Comment.Status.TRASH.value]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*same_text, author_name, *same_text, author_email])
+        cursor.execute(sql, [*same_text, author_name, *same_text, email_key(author_email)])
         (duplicate,) = cursor.fetchone()
     return bool(duplicate)
 
@@ -134,7 +136,7 @@ def _is_duplicate(*, article: Article, author_name: str, author_email: str, body
 def _flood_wait(*, ip_address: str, author_email: str) -> int | None:
     """Seconds to wait when this IP address or email posted within COMMENT_FLOOD_SECONDS."""
     limit = Limit(count=1, seconds=settings.COMMENT_FLOOD_SECONDS)
-    waits = [hit("comment-flood-email", author_email.casefold(), limit)]
+    waits = [hit("comment-flood-email", email_key(author_email), limit)]
     if ip_address:
         waits.append(hit("comment-flood-ip", ip_address, limit))
     return max((wait for wait in waits if wait), default=None)
@@ -149,7 +151,7 @@ def _is_trusted(*, author_token: str, author_name: str, author_email: str) -> bo
         Comment.objects.approved()
         .filter(
             author_token_digest=token_digest(author_token),
-            author_email__iexact=author_email,
+            author_email_key=email_key(author_email),
             author_name=author_name,
         )
         .exists()

@@ -25,6 +25,7 @@ from django.utils.crypto import get_random_string
 from django.utils.html import escape
 
 from blog.models import Article, SiteSettings
+from core.mail import WholeLinesEmail
 from newsletter import tokens
 from newsletter.models import Subscriber
 
@@ -118,7 +119,7 @@ def _headers(unsubscribe: str) -> dict[str, str]:
 
 
 def _message(*, subject: str, text: str, html: str, to: str, unsubscribe: str, sender: str):
-    message = EmailMultiAlternatives(
+    message = WholeLinesEmail(  # links whole, not cut by quoted-printable (core/mail.py)
         subject=header_text(subject),
         body=text,
         from_email=sender,

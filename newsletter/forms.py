@@ -1,14 +1,14 @@
 from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from newsletter.models import normalize_email
+from core.addresses import EmailAddressField
 
 EMAIL_INVALID = "Enter a valid email address, like name@example.com."
 EMAIL_REQUIRED = "Enter your email address."
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(
+    email = EmailAddressField(  # cleaned to the stored form (core/addresses.py)
         label="Email address",
         max_length=254,
         error_messages={"invalid": EMAIL_INVALID, "required": EMAIL_REQUIRED},
@@ -20,9 +20,6 @@ class SubscribeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-    def clean_email(self):
-        return normalize_email(self.cleaned_data["email"])
 
     def clean_source(self):
         source = self.cleaned_data.get("source", "")

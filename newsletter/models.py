@@ -1,20 +1,10 @@
 """Subscribers, and the record of what each article's newsletter sent to whom."""
 
 from django.db import models
-from django.db.models import Count, Q, Value
-from django.db.models.functions import Lower
+from django.db.models import Count, Q
 
 from blog.models import Article
-
-
-def normalize_email(address: str) -> str:
-    """The stored form of an address: trimmed, domain lower-cased (the local part is kept,
-    since RFC 5321 lets a server tell its cases apart; uniqueness ignores case anyway)."""
-    address = address.strip()
-    local, at, domain = address.rpartition("@")
-    if not at:
-        return address
-    return f"{local}@{domain.lower()}"
+from core.addresses import EMAIL_KEY_MAX_LENGTH, email_key
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -25,11 +15,8 @@ class SubscriberQuerySet(models.QuerySet):
         return self.filter(status=Subscriber.Status.PENDING)
 
     def with_address(self, address: str):
-        # Lower() on both sides, like the unique constraint (whose index answers this),
-        # so the database's idea of case decides, as it does for uniqueness.
-        return self.alias(email_lower=Lower("email")).filter(
-            email_lower=Lower(Value(normalize_email(address)))
-        )
+        # Equal keys, never the database's case functions (core/addresses.py).
+        return self.filter(email_key=email_key(address))
 
     def audience_for(self, mailing: "Mailing"):
         """Who an article's newsletter goes to: confirmed before it was published."""
@@ -43,6 +30,8 @@ class Subscriber(models.Model):
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
     email = models.EmailField(max_length=254)
+    # What the address is matched by (core.addresses.email_key), derived on save.
+    email_key = models.CharField(max_length=EMAIL_KEY_MAX_LENGTH, unique=True, editable=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     # Consent: when the person asked, and on which page of the site.
@@ -56,13 +45,17 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["-consent_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="subscriber_unique_email"),
-        ]
         indexes = [models.Index(fields=["status", "confirmed_at"], name="subscriber_audience_idx")]
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        self.email_key = email_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
 
 
 class MailingQuerySet(models.QuerySet):

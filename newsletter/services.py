@@ -5,7 +5,7 @@ import logging
 import smtplib
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from blog.models import Article
+from core.addresses import normalize_email
 from newsletter import tasks
 from newsletter.emails import ArticleEmail
-from newsletter.models import Delivery, Mailing, Subscriber, normalize_email
+from newsletter.models import Delivery, Mailing, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,12 @@ MESSAGE_ERRORS = (
 
 
 @transaction.atomic
-def subscription_start(*, email: str, source: str = "") -> Subscriber:
-    """Record a request to subscribe `email`, given on page `source`.
+def subscription_start(
+    *, email: str, source: str = "", consent_at: datetime | None = None
+) -> Subscriber:
+    """Record a request to subscribe `email`, given on page `source` at `consent_at`
+    (now, unless the request was made earlier: the sign-up page hands it to the
+    `start_subscription` task, so that its own work is the same for every address).
 
     Whatever the address's state, the caller gives the same answer. A new or
     unsubscribed address becomes pending with fresh consent; a pending one gets its
@@ -51,19 +56,20 @@ def subscription_start(*, email: str, source: str = "") -> Subscriber:
     one is left alone.
     """
     now = timezone.now()
+    consent_at = consent_at or now
     address = normalize_email(email)
     subscriber = Subscriber.objects.select_for_update().with_address(address).first()
     if subscriber is None:
         try:
             with transaction.atomic():
                 subscriber = Subscriber.objects.create(
-                    email=address, consent_at=now, consent_source=source[:500]
+                    email=address, consent_at=consent_at, consent_source=source[:500]
                 )
         except IntegrityError:  # the same address, at the same moment, in another request
             return Subscriber.objects.with_address(address).get()
     elif subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         subscriber.status = Subscriber.Status.PENDING
-        subscriber.consent_at = now
+        subscriber.consent_at = consent_at
         subscriber.consent_source = source[:500]
         subscriber.confirmation_sent_at = None
         subscriber.confirmed_at = None

@@ -1,6 +1,8 @@
 """Background work, through Django's Tasks framework. Arguments are primary keys (JSON);
 each task reloads what it needs and is safe to run more than once."""
 
+from datetime import datetime
+
 from django.tasks import task
 
 from blog.models import Article
@@ -30,3 +32,13 @@ def send_article_newsletter(article_id: int) -> dict | None:
 def send_due_newsletters() -> int:
     """The sweep, for a worker to run on a timer (see `manage.py send_due_newsletters`)."""
     return len(services.newsletters_send_due())
+
+
+@task
+def start_subscription(email: str, source: str, requested_at: str) -> None:
+    """A sign-up, decided away from the request: the page validates, counts and enqueues
+    this for every address alike, so neither its answer nor its timing tells whether
+    the address was already subscribed (the decision is `services.subscription_start`)."""
+    services.subscription_start(
+        email=email, source=source, consent_at=datetime.fromisoformat(requested_at)
+    )

@@ -5,11 +5,12 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import ratelimit
 from core.http import client_ip
-from newsletter import services, tokens
+from newsletter import services, tasks, tokens
 from newsletter.forms import SubscribeForm
 from security.crossorigin import protected_by_fetch_metadata
 
@@ -66,10 +67,11 @@ def subscribe(request):
         response = render(request, "newsletter/subscribe.html", {"form": form}, status=429)
         response["Retry-After"] = str(retry_after)
         return response
-    services.subscription_start(
-        email=form.cleaned_data["email"], source=form.cleaned_data["source"]
+    # The same work and the same answer whatever the address's state, so that nobody
+    # learns who subscribes, from the page or from its timing: the decision is the task's.
+    tasks.start_subscription.enqueue(
+        form.cleaned_data["email"], form.cleaned_data["source"], timezone.now().isoformat()
     )
-    # The same answer whatever the address's state: nobody learns who subscribes.
     return HttpResponseSeeOther(reverse("newsletter:check-inbox"))
 
 

@@ -1,9 +1,11 @@
 import json
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
 
+from core.addresses import EmailAddressField
 from privacy import services
 from privacy.models import PrivacyRequest
 
@@ -44,6 +46,8 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     )
     readonly_fields = ("status", "source", "requested_by", "created_at", "completed_at", "outcome")
     actions = ("export_personal_data", "erase_personal_data")
+    # The address in its stored form, an invalid international domain refused.
+    formfield_overrides = {models.EmailField: {"form_class": EmailAddressField}}
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:  # a request is a record: what it asked for does not change

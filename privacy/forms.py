@@ -1,5 +1,6 @@
 from django import forms
 
+from core.addresses import EmailAddressField
 from newsletter.forms import EMAIL_INVALID  # one wording for a bad address on both forms
 from privacy.models import PrivacyRequest
 
@@ -8,7 +9,7 @@ KIND_REQUIRED = "Choose what you would like us to do."
 
 
 class PrivacyRequestForm(forms.Form):
-    email = forms.EmailField(
+    email = EmailAddressField(  # cleaned to the stored form (core/addresses.py)
         label="Email address",
         max_length=254,
         error_messages={"invalid": EMAIL_INVALID, "required": EMAIL_REQUIRED},

@@ -5,10 +5,14 @@ import hashlib
 from django.conf import settings
 from django.db import models
 
+from core.addresses import email_key
+
 
 def email_digest(address: str) -> str:
-    """What identifies an address in the log once its data is erased: SHA-256 of it, lower-cased."""
-    return hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    """What identifies an address in the log once its data is erased: SHA-256 of its key
+    (core.addresses.email_key; for an ASCII address that is the address lower-cased, as
+    digests were before keys existed)."""
+    return hashlib.sha256(email_key(address).encode()).hexdigest()
 
 
 def mask_email(address: str) -> str:

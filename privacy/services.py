@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.services import comment_threads_changed
+from core.addresses import email_key
 from newsletter.models import Subscriber
-from privacy import emails
+from privacy import emails, tasks
 from privacy.models import PrivacyRequest, email_digest, mask_email
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ ANONYMOUS = "Anonymous"
 
 
 def _comments_of(address: str):
-    return Comment.objects.filter(author_email__iexact=address.strip())
+    return Comment.objects.filter(author_email_key=email_key(address))
 
 
 def personal_data(address: str) -> dict:
@@ -101,7 +102,8 @@ def privacy_request_start(*, email: str, kind: str, **details) -> PrivacyRequest
     request = PrivacyRequest.objects.create(
         email=email.strip(), kind=kind, source=PrivacyRequest.Source.READER, **details
     )
-    transaction.on_commit(lambda: emails.confirmation_email(request).send())
+    # Sent by a task: the page's own work is then the same for every address.
+    transaction.on_commit(lambda: tasks.send_confirmation.enqueue(request.pk))
     logger.info(
         "privacy request %s (%s) for %s awaits confirmation", request.pk, kind, mask_email(email)
     )
@@ -167,6 +169,7 @@ def privacy_erase(*, request: PrivacyRequest) -> dict:
             "comments_anonymised": comments.update(
                 author_name=ANONYMOUS,
                 author_email="",
+                author_email_key="",
                 author_url="",
                 ip_address="",
                 user_agent="",

@@ -6,7 +6,9 @@ from django.db import models
 # Fields the export and erasure find an address in (privacy/services.py).
 COVERED = {
     "comments.Comment.author_email",
+    "comments.Comment.author_email_key",  # cleared with the address
     "newsletter.Subscriber.email",
+    "newsletter.Subscriber.email_key",  # deleted with the row
     "privacy.PrivacyRequest.email",
 }
 # Deliberately out of reach: staff accounts are not readers' data.

@@ -111,3 +111,42 @@ def test_forged_forwarded_header_is_ignored_without_a_trusted_proxy(client, staf
 
 def test_test_client_login_without_a_request_still_works(client, staff):
     assert client.login(username="chief", password=PASSWORD)
+
+
+# --- Over-long input ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"username": "chief" * 20_000, "password": PASSWORD},
+        {"username": "c" * 151, "password": PASSWORD},
+        {"username": "chief", "password": "p" * 100_000},
+    ],
+    ids=["huge-username", "username-one-too-long", "huge-password"],
+)
+def test_over_long_username_or_password_gets_the_login_forms_error(client, staff, typed):
+    response = client.post(
+        reverse("admin:login"),
+        {**typed, "next": reverse("admin:index")},
+        REMOTE_ADDR="203.0.113.7",
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please enter the correct username and password for a staff account." in page
+    assert SESSION_KEY not in client.session
+
+
+def test_over_long_attempts_do_not_stop_the_right_password(client, staff):
+    for _ in range(3):
+        client.post(
+            reverse("admin:login"),
+            {"username": "x" * 100_000, "password": "y"},
+            REMOTE_ADDR="203.0.113.7",
+        )
+
+    response = _login(client, PASSWORD)
+
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(staff.pk)

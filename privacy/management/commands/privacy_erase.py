@@ -3,6 +3,7 @@ from django.core.management import CommandError
 from django.core.management.base import BaseCommand
 from django.core.validators import validate_email
 
+from core.addresses import InvalidDomain, normalize_email
 from privacy import services
 from privacy.models import PrivacyRequest
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, email, delete_comments=False, **options):
         try:
             validate_email(email)
-        except ValidationError:
+            email = normalize_email(email)
+        except (ValidationError, InvalidDomain):
             raise CommandError(f"{email!r} is not an email address") from None
         choices = PrivacyRequest.Comments
         comments = choices.DELETE if delete_comments else choices.ANONYMISE

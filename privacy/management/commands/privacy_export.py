@@ -5,6 +5,7 @@ from django.core.management import CommandError
 from django.core.management.base import BaseCommand
 from django.core.validators import validate_email
 
+from core.addresses import InvalidDomain, normalize_email
 from privacy import services
 from privacy.models import PrivacyRequest
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
     def handle(self, *args, email, output=None, **options):
         try:
             validate_email(email)
-        except ValidationError:
+            email = normalize_email(email)
+        except (ValidationError, InvalidDomain):
             raise CommandError(f"{email!r} is not an email address") from None
         request = services.privacy_request_record(
             email=email, kind=PrivacyRequest.Kind.EXPORT, source=PrivacyRequest.Source.COMMAND
