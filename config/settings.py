@@ -236,6 +236,14 @@ NEWSLETTER_SIGNUP_RATE_SECONDS = env.int("NEWSLETTER_SIGNUP_RATE_SECONDS", defau
 # published articles whose emails have not gone out.
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
 NEWSLETTER_CATCH_UP_DAYS = env.int("NEWSLETTER_CATCH_UP_DAYS", default=7)
+# A sending worker refreshes a heartbeat on the emails it holds every third of this many
+# seconds; emails whose heartbeat is older belong to a dead worker, and the next run
+# (queued by the task itself, this long after it starts) sends them.
+NEWSLETTER_CLAIM_TIMEOUT = env.int("NEWSLETTER_CLAIM_TIMEOUT", default=30)
+if NEWSLETTER_CLAIM_TIMEOUT < 3:
+    raise ImproperlyConfigured(
+        f"NEWSLETTER_CLAIM_TIMEOUT must be at least 3 (seconds), not {NEWSLETTER_CLAIM_TIMEOUT}."
+    )
 
 # --- Production serving (gunicorn, whitenoise, caching) -----------------------------
 # Static files are served by the app itself through whitenoise. With STATIC_MANIFEST on
