@@ -73,9 +73,7 @@ def delivered_to(outbox):
     return [address for message in outbox for address in message.to]
 
 
-def test_claim_of_a_dead_worker_is_taken_over_and_every_email_sent_once(
-    database_tasks, mailoutbox
-):
+def test_claim_of_a_dead_worker_is_taken_over_and_every_email_sent_once(database_tasks, mailoutbox):
     subscribers = SubscriberFactory.create_batch(7, confirmed=True)
     article = ArticleFactory()
     mailing = services.mailing_prepare(article=article)
