@@ -8,20 +8,21 @@ import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from anymail.signals import EventType, RejectReason
 from django.conf import settings
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import get_random_string
+from django.utils.crypto import get_random_string, salted_hmac
 
 from blog.models import Article
 from newsletter import emails, tasks
 from newsletter.emails import ArticleEmail
-from newsletter.models import Delivery, Mailing, Subscriber, normalize_email
+from newsletter.models import Delivery, MailEvent, Mailing, Subscriber, normalize_email
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,73 @@ def confirmations_retry_due() -> int:
 
 
 # --- Bounces and complaints ----------------------------------------------------------
+
+
+def _problem_of(event_type: str, reject_reason: str | None) -> str | None:
+    """The subscriber state a provider event means, or None for events that change nothing
+    (a temporary deferral, a delivery, an open)."""
+    if event_type == EventType.COMPLAINED:
+        return Subscriber.Problem.COMPLAINED
+    if event_type == EventType.BOUNCED:  # anymail calls a temporary failure DEFERRED
+        return Subscriber.Problem.BOUNCED
+    if event_type == EventType.REJECTED and reject_reason in (
+        RejectReason.BOUNCED,
+        RejectReason.SPAM,
+    ):  # the provider refused to send: the address bounced or complained before
+        return (
+            Subscriber.Problem.COMPLAINED
+            if reject_reason == RejectReason.SPAM
+            else Subscriber.Problem.BOUNCED
+        )
+    return None
+
+
+@transaction.atomic
+def mail_event_record(
+    *,
+    esp_name: str,
+    event_id: str | None,
+    event_type: str,
+    reject_reason: str | None,
+    recipient: str | None,
+    description: str = "",
+    occurred_at: datetime | None = None,
+) -> bool:
+    """Record a provider's report of a hard bounce or a complaint about `recipient`; True
+    if it was new.
+
+    The address gets no further email (its queued deliveries are dropped; the audience
+    and the confirmation task leave it out) until an editor clears it. Each provider
+    event is kept once: a replayed webhook finds its event id and changes nothing.
+    """
+    problem = _problem_of(event_type, reject_reason)
+    if problem is None or not recipient:
+        return False
+    if not event_id:  # a provider without event ids: the event's own facts identify it
+        event_id = salted_hmac(
+            "newsletter.mail_event", f"{event_type}|{recipient}|{occurred_at}"
+        ).hexdigest()
+    try:
+        with transaction.atomic():
+            MailEvent.objects.create(
+                esp_name=esp_name[:40],
+                event_id=event_id[:200],
+                event_type=event_type[:20],
+                recipient=recipient[:254],
+                description=description[:500],
+                occurred_at=occurred_at,
+            )
+    except IntegrityError:
+        return False  # seen before
+    subscribers = Subscriber.objects.with_address(recipient)
+    # A complaint outranks a bounce; a bounce never turns a complaint back.
+    if problem == Subscriber.Problem.BOUNCED:
+        subscribers = subscribers.exclude(delivery_problem=Subscriber.Problem.COMPLAINED)
+    subscribers.update(delivery_problem=problem, delivery_problem_at=timezone.now())
+    Delivery.objects.filter(
+        subscriber__in=Subscriber.objects.with_address(recipient), status=Delivery.Status.QUEUED
+    ).delete()
+    return True
 
 
 def delivery_problem_clear(*, subscribers) -> int:
