@@ -7,7 +7,7 @@ import smtplib
 import socket
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -310,10 +310,21 @@ def mailing_prepare(*, article: Article) -> Mailing | None:
 class SendResult:
     sent: int = 0
     failed: int = 0
+    # Deliveries the server asked to try again later: left queued, not claimed again in
+    # this run.
+    deferred: set[int] = field(default_factory=set)
 
     @property
     def done(self) -> int:
-        return self.sent + self.failed
+        """Messages the server answered in this run."""
+        return self.sent + self.failed + len(self.deferred)
+
+
+def _answer_codes(error: Exception) -> list[int]:
+    """The SMTP reply codes of a refused message (550 for one Python could not write)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return [code for code, _ in error.recipients.values()]
+    return [getattr(error, "smtp_code", 550)]
 
 
 @dataclass(frozen=True)
@@ -340,7 +351,7 @@ def _sender_token() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{get_random_string(12)}"
 
 
-def _claim(mailing: Mailing, batch_size: int) -> Claim | None:
+def _claim(mailing: Mailing, batch_size: int, skip: set[int]) -> Claim | None:
     """Claim up to `batch_size` queued deliveries for this sender.
 
     A row is free when nobody claimed it, or when its claimer's heartbeat is older than
@@ -357,7 +368,9 @@ def _claim(mailing: Mailing, batch_size: int) -> Claim | None:
             | Q(heartbeat_at__isnull=True)
             | Q(heartbeat_at__lt=now - claim_timeout())
         )
-        candidates = Delivery.objects.filter(free, mailing=mailing, status=Delivery.Status.QUEUED)
+        candidates = Delivery.objects.filter(
+            free, mailing=mailing, status=Delivery.Status.QUEUED
+        ).exclude(pk__in=skip)
         with transaction.atomic():
             if connection.features.has_select_for_update_skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True)
@@ -396,6 +409,15 @@ def _send_batch(article_email: ArticleEmail, claim: Claim, result: SendResult) -
                 try:
                     mailer.send_messages([article_email.to(subscriber)])
                 except MESSAGE_ERRORS as error:
+                    codes = _answer_codes(error)
+                    if 421 in codes:  # the server is closing the connection
+                        raise smtplib.SMTPServerDisconnected(str(error)) from error
+                    if all(400 <= code < 500 for code in codes):
+                        # "Try again later" about this message (greylisting, a full
+                        # mailbox): it stays queued for the next run, the batch goes on.
+                        logger.info("Newsletter to %s deferred: %s", subscriber.pk, error)
+                        result.deferred.add(delivery.pk)
+                        continue
                     logger.warning("Newsletter to subscriber %s failed: %s", subscriber.pk, error)
                     Delivery.objects.filter(pk=delivery.pk).update(
                         status=Delivery.Status.FAILED, error=str(error)[:500], claimed_by=""
@@ -458,7 +480,7 @@ def mailing_send(*, mailing: Mailing, batch_size: int | None = None) -> SendResu
     article_email = ArticleEmail.for_article(mailing.article)
     result = SendResult()
     with _commits_without_waiting_for_disk():
-        while claim := _claim(mailing, batch_size):
+        while claim := _claim(mailing, batch_size, result.deferred):
             done_before = result.done
             try:
                 _send_batch(article_email, claim, result)
@@ -510,7 +532,9 @@ def newsletter_run(*, article: Article) -> SendResult | None:
             tasks.send_article_newsletter, article.pk, delay=mailing.retry_at - timezone.now()
         )
         return None
-    _enqueue_later(tasks.send_article_newsletter, article.pk, delay=claim_timeout())
+    # A second past the timeout: a worker killed early in this run has gone stale by then.
+    successor_delay = claim_timeout() + timedelta(seconds=1)
+    _enqueue_later(tasks.send_article_newsletter, article.pk, delay=successor_delay)
     return newsletter_send(article=article)
 
 
