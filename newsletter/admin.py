@@ -164,7 +164,8 @@ class DeliveryAdmin(ReadOnlyAdmin):
 class MailEventAdmin(ReadOnlyAdmin):
     """Bounces and complaints as the mail provider reported them."""
 
-    list_display = ("recipient", "event_type", "esp_name", "description", "occurred_at")
+    list_display = ("subscriber", "event_type", "esp_name", "description", "occurred_at")
     list_filter = ("event_type", "esp_name")
-    search_fields = ("recipient",)
+    list_select_related = ("subscriber",)
+    search_fields = ("subscriber__email",)
     fields = (*list_display, "event_id", "received_at")

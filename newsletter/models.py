@@ -156,13 +156,17 @@ class Delivery(models.Model):
 
 
 class MailEvent(models.Model):
-    """A bounce or complaint a mail provider reported through its webhook, kept once per
-    provider event id (a replayed webhook changes nothing)."""
+    """A bounce or complaint a mail provider reported through its webhook about a
+    subscriber, kept once per provider event id (a replayed webhook changes nothing).
+
+    It points at the subscriber rather than holding the address, so that erasing the
+    subscriber (privacy/) erases it too.
+    """
 
     esp_name = models.CharField("provider", max_length=40)
     event_id = models.CharField(max_length=200)
     event_type = models.CharField(max_length=20)
-    recipient = models.EmailField(max_length=254)
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="mail_events")
     description = models.CharField(max_length=500, blank=True)
     occurred_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
@@ -174,4 +178,4 @@ class MailEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.event_type}: {self.recipient}"
+        return f"{self.event_type}: {self.subscriber}"

@@ -211,6 +211,9 @@ def mail_event_record(
     problem = _problem_of(event_type, reject_reason)
     if problem is None or not recipient:
         return False
+    subscriber = Subscriber.objects.select_for_update().with_address(recipient).first()
+    if subscriber is None:  # not ours (an editor's address, a test event): nothing to stop
+        return False
     if not event_id:  # a provider without event ids: the event's own facts identify it
         event_id = salted_hmac(
             "newsletter.mail_event", f"{event_type}|{recipient}|{occurred_at}"
@@ -221,20 +224,18 @@ def mail_event_record(
                 esp_name=esp_name[:40],
                 event_id=event_id[:200],
                 event_type=event_type[:20],
-                recipient=recipient[:254],
+                subscriber=subscriber,
                 description=description[:500],
                 occurred_at=occurred_at,
             )
     except IntegrityError:
         return False  # seen before
-    subscribers = Subscriber.objects.with_address(recipient)
     # A complaint outranks a bounce; a bounce never turns a complaint back.
-    if problem == Subscriber.Problem.BOUNCED:
-        subscribers = subscribers.exclude(delivery_problem=Subscriber.Problem.COMPLAINED)
-    subscribers.update(delivery_problem=problem, delivery_problem_at=timezone.now())
-    Delivery.objects.filter(
-        subscriber__in=Subscriber.objects.with_address(recipient), status=Delivery.Status.QUEUED
-    ).delete()
+    if subscriber.delivery_problem != Subscriber.Problem.COMPLAINED:
+        subscriber.delivery_problem = problem
+        subscriber.delivery_problem_at = timezone.now()
+        subscriber.save(update_fields=["delivery_problem", "delivery_problem_at"])
+    Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.QUEUED).delete()
     return True
 
 

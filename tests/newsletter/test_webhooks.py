@@ -99,7 +99,7 @@ def test_complaint_drops_queued_emails_to_the_address(client):
     assert Delivery.objects.filter(subscriber__email="angry@example.org").count() == 0
 
 
-def test_pending_address_that_bounced_gets_no_confirmation_again(client, after_commit):
+def test_pending_address_that_bounced_gets_no_confirmation_again(client):
     SubscriberFactory(email="gone@example.org", confirmation_error="timed out")
     post(client, hard_bounce("gone@example.org"))
 
@@ -189,3 +189,11 @@ def test_newsletter_goes_through_anymails_backend(settings, publish):
         assert message.anymail_test_params["subject"].endswith("Through the provider")
         assert "List-Unsubscribe" in message.anymail_test_params["extra_headers"]
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 2
+
+
+def test_event_about_an_address_that_is_not_a_subscriber_stores_nothing(client):
+    # Mailgun's "test webhook" button reports on alice@example.com, say.
+    response = post(client, hard_bounce("alice@example.com"))
+
+    assert response.status_code == 200
+    assert MailEvent.objects.count() == 0
