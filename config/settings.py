@@ -5,8 +5,9 @@ laptop run work with nothing installed (SQLite, local-memory cache, console emai
 run immediately); production secrets have no default, so a missing one stops start-up.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "newsletter",
     # Always installed so its queue table exists whichever TASKS_BACKEND is chosen.
     "django_tasks_db",
+    "anymail",  # mail providers' backends and webhooks (bounces, complaints)
     "privacy",
     "axes",  # admin login lock-out (see "Security headers and abuse limits")
     "security",
@@ -157,8 +159,50 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
 
 # Email. Django 6.1 configures mail through MAILERS and deprecates EMAIL_BACKEND and
-# friends; django-environ still speaks the old keys, so translate its answer here.
-def _mailer_from_email_url(config: dict) -> dict:
+# friends; django-environ still speaks the old keys, so its answer is translated here.
+# Every form it documents works (smtp, smtps and smtp+tls: STARTTLS, smtp+ssl: TLS from
+# the first byte, consolemail, filemail:///folder, memorymail, dummymail), and
+# anymail+<provider>://<api key>@<api host> sends through django-anymail's backend for
+# that provider (each query parameter is another option of it). A URL that cannot work
+# stops start-up here rather than failing every email later, inside a task.
+def _email_url_refused(url: str, why: str) -> ImproperlyConfigured:
+    parts = urlsplit(url)  # shown without its user part: it may hold a password or key
+    shown = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+    return ImproperlyConfigured(f"EMAIL_URL {shown!r} cannot be used: {why}")
+
+
+def _anymail_mailer(url: str) -> dict:
+    parts = urlsplit(url)
+    provider = parts.scheme.removeprefix("anymail+")
+    if not provider.isidentifier() or find_spec(f"anymail.backends.{provider}") is None:
+        raise _email_url_refused(url, f"django-anymail has no provider named {provider!r}.")
+    options = {key.lower(): value for key, value in parse_qsl(parts.query)}
+    if parts.username:
+        options["api_key"] = unquote(parts.username)
+    if parts.hostname:
+        options["api_url"] = f"https://{parts.netloc.rpartition('@')[2]}{parts.path or '/'}"
+    return {"BACKEND": f"anymail.backends.{provider}.EmailBackend", "OPTIONS": options}
+
+
+def _mailer_from_email_url(url: str) -> dict:
+    if urlsplit(url).scheme.startswith("anymail+"):
+        return _anymail_mailer(url)
+    try:
+        config = env.email_url_config(url)
+    except ImproperlyConfigured as error:  # an unknown scheme
+        raise _email_url_refused(url, str(error)) from None
+    backend = config["EMAIL_BACKEND"]
+    if backend.endswith("filebased.EmailBackend"):
+        # django-environ drops the leading slash of the path; the folder is the URL's
+        # path as written (filemail:///var/spool/broadsheet-mail).
+        folder = urlsplit(url).path
+        if not folder.startswith("/"):
+            raise _email_url_refused(url, "filemail needs a folder: filemail:///path/to/folder.")
+        return {"BACKEND": backend, "OPTIONS": {"file_path": folder}}
+    if not backend.endswith("smtp.EmailBackend"):
+        return {"BACKEND": backend, "OPTIONS": {}}
+    if not config.get("EMAIL_HOST"):
+        raise _email_url_refused(url, "an SMTP URL needs a host: smtp+tls://user:pass@host:587.")
     options = {
         "host": config.get("EMAIL_HOST"),
         "port": config.get("EMAIL_PORT"),
@@ -166,19 +210,25 @@ def _mailer_from_email_url(config: dict) -> dict:
         "password": config.get("EMAIL_HOST_PASSWORD"),
         "use_tls": config.get("EMAIL_USE_TLS"),
         "use_ssl": config.get("EMAIL_USE_SSL"),
+        "timeout": env.int("EMAIL_TIMEOUT", default=10) or None,
     }
-    backend = config["EMAIL_BACKEND"]
-    if not backend.endswith("smtp.EmailBackend"):
-        options = {}
-    elif timeout := env.int("EMAIL_TIMEOUT", default=10):
-        options["timeout"] = timeout
     return {
         "BACKEND": backend,
         "OPTIONS": {key: value for key, value in options.items() if value not in (None, "")},
     }
 
 
-MAILERS = {"default": _mailer_from_email_url(env.email_url("EMAIL_URL", default="consolemail://"))}
+MAILERS = {"default": _mailer_from_email_url(env.str("EMAIL_URL", default="consolemail://"))}
+# django-anymail's settings, each from an ANYMAIL_<NAME> variable (ANYMAIL_WEBHOOK_SECRET,
+# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, …): see the README's "Bounces and complaints".
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in env.ENVIRON.items()
+    if name.startswith("ANYMAIL_")
+}
+# The secret path segment of the mail provider's webhook URLs
+# (SITE_URL/newsletter/mail-events/<it>/<provider>/tracking/); empty: no webhook.
+MAIL_WEBHOOK_PATH = env.str("MAIL_WEBHOOK_PATH", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Broadsheet <noreply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Who hears about held comments when no editor account has an email address.
@@ -236,6 +286,14 @@ NEWSLETTER_SIGNUP_RATE_SECONDS = env.int("NEWSLETTER_SIGNUP_RATE_SECONDS", defau
 # published articles whose emails have not gone out.
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=500)
 NEWSLETTER_CATCH_UP_DAYS = env.int("NEWSLETTER_CATCH_UP_DAYS", default=7)
+# A sending worker refreshes a heartbeat on the emails it holds every third of this many
+# seconds; emails whose heartbeat is older belong to a dead worker, and the next run
+# (queued by the task itself, this long after it starts) sends them.
+NEWSLETTER_CLAIM_TIMEOUT = env.int("NEWSLETTER_CLAIM_TIMEOUT", default=30)
+if NEWSLETTER_CLAIM_TIMEOUT < 3:
+    raise ImproperlyConfigured(
+        f"NEWSLETTER_CLAIM_TIMEOUT must be at least 3 (seconds), not {NEWSLETTER_CLAIM_TIMEOUT}."
+    )
 
 # --- Production serving (gunicorn, whitenoise, caching) -----------------------------
 # Static files are served by the app itself through whitenoise. With STATIC_MANIFEST on

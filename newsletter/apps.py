@@ -5,6 +5,8 @@ class NewsletterConfig(AppConfig):
     name = "newsletter"
 
     def ready(self):
+        from anymail.signals import tracking
+
         from blog.models import Article
         from blog.signals import article_published
         from newsletter import receivers
@@ -12,3 +14,4 @@ class NewsletterConfig(AppConfig):
         article_published.connect(
             receivers.schedule_newsletter, sender=Article, dispatch_uid="newsletter.published"
         )
+        tracking.connect(receivers.record_mail_event, dispatch_uid="newsletter.mail_event")

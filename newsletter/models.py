@@ -18,9 +18,14 @@ class SubscriberQuerySet(models.QuerySet):
         # Equal keys, never the database's case functions (core/addresses.py).
         return self.filter(email_key=email_key(address))
 
+    def deliverable(self):
+        """Addresses no provider has reported as bounced or complaining."""
+        return self.filter(delivery_problem="")
+
     def audience_for(self, mailing: "Mailing"):
-        """Who an article's newsletter goes to: confirmed before it was published."""
-        return self.confirmed().filter(confirmed_at__lte=mailing.audience_cutoff)
+        """Who an article's newsletter goes to: confirmed before it was published, and not
+        reported as bounced or complaining."""
+        return self.confirmed().deliverable().filter(confirmed_at__lte=mailing.audience_cutoff)
 
 
 class Subscriber(models.Model):
@@ -28,6 +33,10 @@ class Subscriber(models.Model):
         PENDING = "pending", "Pending confirmation"
         CONFIRMED = "confirmed", "Confirmed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    class Problem(models.TextChoices):
+        BOUNCED = "bounced", "Bounced"
+        COMPLAINED = "complained", "Complained (spam report)"
 
     email = models.EmailField(max_length=254)
     # What the address is matched by (core.addresses.email_key), derived on save.
@@ -40,6 +49,14 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The last confirmation email that could not be sent (cleared once one is sent), and
+    # how many attempts failed in a row: the task tries again with a growing delay.
+    confirmation_error = models.CharField(max_length=500, blank=True)
+    confirmation_attempts = models.PositiveSmallIntegerField(default=0)
+    # What the mail provider reported (a hard bounce, a spam complaint): the address gets
+    # no further email until an editor clears it.
+    delivery_problem = models.CharField(max_length=10, choices=Problem.choices, blank=True)
+    delivery_problem_at = models.DateTimeField(null=True, blank=True)
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -83,6 +100,11 @@ class Mailing(models.Model):
     prepared_at = models.DateTimeField(null=True, blank=True)
     # Set when no delivery was left queued after a send run.
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While the mail server cannot be reached: runs failed in a row, the last error, and
+    # when sending is tried again (the delay doubles with each failure).
+    failed_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     objects = MailingQuerySet.as_manager()
 
@@ -104,10 +126,11 @@ class Delivery(models.Model):
     mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.QUEUED)
-    # A sender holds queued rows it is working on until this time (a killed sender's
-    # rows become free again when it passes).
-    claimed_by = models.CharField(max_length=32, blank=True, editable=False)
-    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # The sending run working on this queued row, and when it last said it was alive: a
+    # claim whose heartbeat is older than NEWSLETTER_CLAIM_TIMEOUT belongs to a dead
+    # worker, and any sender may take the row over.
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
 
@@ -123,3 +146,29 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.mailing.article} → {self.subscriber}"
+
+
+class MailEvent(models.Model):
+    """A bounce or complaint a mail provider reported through its webhook about a
+    subscriber, kept once per provider event id (a replayed webhook changes nothing).
+
+    It points at the subscriber rather than holding the address, so that erasing the
+    subscriber (privacy/) erases it too.
+    """
+
+    esp_name = models.CharField("provider", max_length=40)
+    event_id = models.CharField(max_length=200)
+    event_type = models.CharField(max_length=20)
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="mail_events")
+    description = models.CharField(max_length=500, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["esp_name", "event_id"], name="mail_event_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_type}: {self.subscriber}"

@@ -6,31 +6,28 @@ from datetime import datetime
 from django.tasks import task
 
 from blog.models import Article
-from newsletter import emails, services
-from newsletter.models import Subscriber
+from newsletter import services
 
 
 @task
 def send_confirmation(subscriber_id: int) -> bool:
-    subscriber = Subscriber.objects.pending().filter(pk=subscriber_id).first()
-    if subscriber is None:  # confirmed or gone meanwhile: nothing to confirm
-        return False
-    emails.confirmation_email(subscriber).send()
-    return True
+    return services.confirmation_send(subscriber_id=subscriber_id)
 
 
 @task
 def send_article_newsletter(article_id: int) -> dict | None:
+    """Send an article's newsletter; it queues its own successor until the mailing is
+    finished (see `services.newsletter_run`), so no cron is needed beside the worker."""
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return None
-    result = services.newsletter_send(article=article)
+    result = services.newsletter_run(article=article)
     return None if result is None else {"sent": result.sent, "failed": result.failed}
 
 
 @task
 def send_due_newsletters() -> int:
-    """The sweep, for a worker to run on a timer (see `manage.py send_due_newsletters`)."""
+    """The sweep, for operators who want it (see `manage.py send_due_newsletters`)."""
     return len(services.newsletters_send_due())
 
 

@@ -1,13 +1,16 @@
 """Delivery through a real SMTP server on loopback (aiosmtpd): what actually arrives."""
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.urls import reverse
 
 from blog.models import SiteSettings
-from newsletter.models import Delivery, Subscriber
+from newsletter import services
+from newsletter.models import Delivery, Mailing, Subscriber
 from tests.factories.blog import ArticleFactory
 from tests.factories.newsletter import SubscriberFactory
+from tests.newsletter.conftest import _Collector, _free_port
 from tests.newsletter.helpers import link_to
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +183,69 @@ def test_site_name_in_from_cannot_add_a_header(smtp_server, publish, settings):
     assert message["Bcc"] is None
     assert message["From"].addresses[0].display_name == ('Défence "Talks" Bcc: victim@example.org')
     assert message["From"].addresses[0].addr_spec == "noreply@localhost"
+
+
+class _Picky(_Collector):
+    """Refuses one address for good, asks to try another later, and hangs up on the
+    third message it is given (once), as real servers do."""
+
+    def __init__(self):
+        super().__init__()
+        self.data_calls = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == "gone@example.org":
+            return "550 5.1.1 No such user here"
+        if address == "greylisted@example.org":
+            return "450 4.2.0 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data_calls += 1
+        if self.data_calls == 3:
+            server.transport.close()  # the line drops: no answer for this message
+            return "421 4.4.2 Connection dropped"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def picky_server(settings):
+    collector = _Picky()
+    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    try:
+        yield collector
+    finally:
+        controller.stop()
+
+
+def test_refused_address_fails_deferred_one_waits_dropped_line_resumes(picky_server):
+    fine = [SubscriberFactory(confirmed=True, email=f"fine{n}@example.org") for n in range(5)]
+    SubscriberFactory(confirmed=True, email="gone@example.org")
+    SubscriberFactory(confirmed=True, email="greylisted@example.org")
+    mailing = services.mailing_prepare(article=ArticleFactory())
+
+    services.mailing_send(mailing=mailing, batch_size=4)
+
+    arrived = sorted(rcpt for rcpts, _ in picky_server.received for rcpt in rcpts)
+    assert arrived == sorted(s.email for s in fine)  # each once, the dropped one resent
+    gone = Delivery.objects.get(subscriber__email="gone@example.org")
+    assert gone.status == Delivery.Status.FAILED
+    assert "No such user here" in gone.error
+    waiting = Delivery.objects.get(subscriber__email="greylisted@example.org")
+    assert waiting.status == Delivery.Status.QUEUED
+    assert Mailing.objects.get().finished_at is None
+
+    picky_server.received.clear()
+    Subscriber.objects.filter(email="greylisted@example.org").update(email="later@example.org")
+    services.mailing_send(mailing=mailing)
+
+    assert [rcpts for rcpts, _ in picky_server.received] == [["later@example.org"]]
+    assert Mailing.objects.get().finished_at is not None
