@@ -44,6 +44,12 @@ class SiteSettings(models.Model):
         return settings_row
 
 
+class CategoryQuerySet(models.QuerySet):
+    def in_navigation(self):
+        """The site's sections, as editors ordered them for the header."""
+        return self.filter(nav_order__isnull=False).order_by("nav_order", "name", "pk")
+
+
 class Category(models.Model):
     """A section of the site ("Europe", "Europe › Balkans"): categories nest."""
 
@@ -60,6 +66,16 @@ class Category(models.Model):
         help_text="Leave empty for a top-level category.",
     )
     description = models.TextField(blank=True, help_text="Shown at the top of its archive.")
+    # One field says both whether a category is a section in the header and where.
+    nav_order = models.PositiveSmallIntegerField(
+        "place in the navigation",
+        null=True,
+        blank=True,
+        help_text="A number puts the category in the site's navigation, lowest first. "
+        "Leave empty to keep it out.",
+    )
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -162,6 +178,13 @@ class ArticleQuerySet(models.QuerySet):
                 models.Prefetch("categories", queryset=Category.objects.only("name", "slug"))
             )
         )
+
+    def lead(self) -> "Article | None":
+        """The front page's lead story: the newest article in this queryset.
+
+        (Once articles have featured images: the newest with one, else the newest.)
+        """
+        return self.newest_first().for_listing().first()
 
     def in_month(self, year: int, month: int):
         """Published in that calendar month of the site's time zone."""
