@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from slugify import slugify
 
-from blog import html
+from blog import html, search
 
 SLUG_MAX_LENGTH = 200
 EXCERPT_WORDS = 55  # WordPress's default excerpt length
@@ -139,7 +139,8 @@ class Tag(models.Model):
         return reverse("blog:tag", kwargs={"slug": self.slug})
 
 
-SEARCH_CONFIG = "english"  # as in migration 0005's trigger
+# English stemming after unaccent (migration 0009): "Türkiye" and "turkiye" are one word.
+SEARCH_CONFIG = "english_unaccent"
 
 
 def search_document():
@@ -172,7 +173,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What an article list needs: no body, but the author and the categories."""
         return (
-            self.defer("body", "body_blocks", "body_text")
+            self.defer("body", "body_blocks", "body_text", "search_text")
             .select_related("author")
             .prefetch_related(
                 models.Prefetch("categories", queryset=Category.objects.only("name", "slug"))
@@ -197,10 +198,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles matching `words` in the title or the body, best first.
 
         PostgreSQL: full-text search (stemmed, title weighted above body, ranked) over the
-        stored document of migration 0005, through its GIN index. Other databases: every
-        word must appear in the title or the body's text (`body_text`, not its markup);
-        newest first. SQLite compares case-insensitively for ASCII letters only: "über"
-        does not find "Über" there (a documented limit of the development database).
+        stored document of migration 0005, through its GIN index; accents do not count
+        (migration 0009's configuration unaccents both the document and the query).
+        Other databases: every word, folded (`search.fold`: no accents, no case), must
+        appear in `search_text`, the folded title and body text; newest first.
         """
         if connections[self.db].vendor == "postgresql":
             query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
@@ -211,8 +212,8 @@ class ArticleQuerySet(models.QuerySet):
                 .order_by("-rank", "-published_at", "-pk")
             )
         matches = self
-        for word in words.split():
-            matches = matches.filter(Q(title__icontains=word) | Q(body_text__icontains=word))
+        for word in search.fold(words).split():
+            matches = matches.filter(search_text__contains=word)
         return matches.annotate(rank=Value(0.0)).order_by("-published_at", "-pk")
 
     def related_to(self, article: "Article", *, limit: int = RELATED_LIMIT):
@@ -309,6 +310,10 @@ class Article(models.Model):
     # The body's text without markup, derived on save: what search reads on databases
     # without full-text search, so that "strong" does not find every <strong>.
     body_text = models.TextField(blank=True, editable=False)
+    # The title and body text folded (no accents, no case: `search.fold`), derived on
+    # save: what that search compares with the folded words, so "turkiye" finds
+    # "Türkiye" and "über" finds "Über" on SQLite too.
+    search_text = models.TextField(blank=True, editable=False)
     # Where an imported article came from (the seed's file name), so that importing
     # the same file again updates the article instead of creating another.
     import_source = models.CharField(max_length=255, blank=True, editable=False)
@@ -342,6 +347,7 @@ class Article(models.Model):
         self.body = html.clean_article_html(self.body)
         self.body_blocks = html.split_blocks(self.body)
         self.body_text = html.strip_tags(self.body)
+        self.search_text = search.fold(f"{self.title}\n{self.body_text}")
         if not self.excerpt.strip() and self.body_blocks:
             first_paragraph = html.strip_tags(self.body_blocks[0])
             self.excerpt = Truncator(first_paragraph).words(EXCERPT_WORDS)
