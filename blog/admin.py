@@ -110,13 +110,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "parent", "article_count")
+    list_display = ("name", "slug", "parent", "nav_order", "article_count")
+    list_editable = ("nav_order",)
     ordering = ("name", "pk")  # explicit: the article count's GROUP BY drops Meta.ordering
     list_select_related = ("parent",)
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent",)
-    fields = ("name", "slug", "parent", "description")
+    fields = ("name", "slug", "parent", "description", "nav_order")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from slugify import slugify
 
-from blog import html
+from blog import html, search
 
 SLUG_MAX_LENGTH = 200
 EXCERPT_WORDS = 55  # WordPress's default excerpt length
@@ -44,6 +44,12 @@ class SiteSettings(models.Model):
         return settings_row
 
 
+class CategoryQuerySet(models.QuerySet):
+    def in_navigation(self):
+        """The site's sections, as editors ordered them for the header."""
+        return self.filter(nav_order__isnull=False).order_by("nav_order", "name", "pk")
+
+
 class Category(models.Model):
     """A section of the site ("Europe", "Europe › Balkans"): categories nest."""
 
@@ -60,6 +66,16 @@ class Category(models.Model):
         help_text="Leave empty for a top-level category.",
     )
     description = models.TextField(blank=True, help_text="Shown at the top of its archive.")
+    # One field says both whether a category is a section in the header and where.
+    nav_order = models.PositiveSmallIntegerField(
+        "place in the navigation",
+        null=True,
+        blank=True,
+        help_text="A number puts the category in the site's navigation, lowest first. "
+        "Leave empty to keep it out.",
+    )
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -123,7 +139,8 @@ class Tag(models.Model):
         return reverse("blog:tag", kwargs={"slug": self.slug})
 
 
-SEARCH_CONFIG = "english"  # as in migration 0005's trigger
+# English stemming after unaccent (migration 0009): "Türkiye" and "turkiye" are one word.
+SEARCH_CONFIG = "english_unaccent"
 
 
 def search_document():
@@ -156,12 +173,19 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What an article list needs: no body, but the author and the categories."""
         return (
-            self.defer("body", "body_blocks", "body_text")
+            self.defer("body", "body_blocks", "body_text", "search_text")
             .select_related("author")
             .prefetch_related(
                 models.Prefetch("categories", queryset=Category.objects.only("name", "slug"))
             )
         )
+
+    def lead(self) -> "Article | None":
+        """The front page's lead story: the newest article in this queryset.
+
+        (Once articles have featured images: the newest with one, else the newest.)
+        """
+        return self.newest_first().for_listing().first()
 
     def in_month(self, year: int, month: int):
         """Published in that calendar month of the site's time zone."""
@@ -174,10 +198,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles matching `words` in the title or the body, best first.
 
         PostgreSQL: full-text search (stemmed, title weighted above body, ranked) over the
-        stored document of migration 0005, through its GIN index. Other databases: every
-        word must appear in the title or the body's text (`body_text`, not its markup);
-        newest first. SQLite compares case-insensitively for ASCII letters only: "über"
-        does not find "Über" there (a documented limit of the development database).
+        stored document of migration 0005, through its GIN index; accents do not count
+        (migration 0009's configuration unaccents both the document and the query).
+        Other databases: every word, folded (`search.fold`: no accents, no case), must
+        appear in `search_text`, the folded title and body text; newest first.
         """
         if connections[self.db].vendor == "postgresql":
             query = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
@@ -188,8 +212,8 @@ class ArticleQuerySet(models.QuerySet):
                 .order_by("-rank", "-published_at", "-pk")
             )
         matches = self
-        for word in words.split():
-            matches = matches.filter(Q(title__icontains=word) | Q(body_text__icontains=word))
+        for word in search.fold(words).split():
+            matches = matches.filter(search_text__contains=word)
         return matches.annotate(rank=Value(0.0)).order_by("-published_at", "-pk")
 
     def related_to(self, article: "Article", *, limit: int = RELATED_LIMIT):
@@ -286,6 +310,10 @@ class Article(models.Model):
     # The body's text without markup, derived on save: what search reads on databases
     # without full-text search, so that "strong" does not find every <strong>.
     body_text = models.TextField(blank=True, editable=False)
+    # The title and body text folded (no accents, no case: `search.fold`), derived on
+    # save: what that search compares with the folded words, so "turkiye" finds
+    # "Türkiye" and "über" finds "Über" on SQLite too.
+    search_text = models.TextField(blank=True, editable=False)
     # Where an imported article came from (the seed's file name), so that importing
     # the same file again updates the article instead of creating another.
     import_source = models.CharField(max_length=255, blank=True, editable=False)
@@ -319,6 +347,7 @@ class Article(models.Model):
         self.body = html.clean_article_html(self.body)
         self.body_blocks = html.split_blocks(self.body)
         self.body_text = html.strip_tags(self.body)
+        self.search_text = search.fold(f"{self.title}\n{self.body_text}")
         if not self.excerpt.strip() and self.body_blocks:
             first_paragraph = html.strip_tags(self.body_blocks[0])
             self.excerpt = Truncator(first_paragraph).words(EXCERPT_WORDS)

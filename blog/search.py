@@ -2,11 +2,14 @@
 
 The matching itself is `Article.objects.search()` (full-text on PostgreSQL, a simple
 scan elsewhere); this module holds what surrounds it: the limits and their messages,
-and highlighting that escapes the text before it marks anything.
+folding (a reader typing "turkiye" means "Türkiye"), and highlighting that escapes the
+text before it marks anything.
 """
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -22,6 +25,26 @@ NO_RESULTS_MESSAGE = "Nothing matched your search. Try other or fewer words."
 SNIPPET_CHARS = 240
 _WORD = re.compile(r"-?\w+")
 _SUFFIXES = ("ing", "ed", "es", "s", "e")  # enough of English stemming to mark "trading"
+
+
+# Letters that NFKD does not take apart into a base letter and an accent.
+_UNSPLIT_LETTERS = str.maketrans(
+    {"ı": "i", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ħ": "h",
+     "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th"}
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_character(character: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", character)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base.translate(_UNSPLIT_LETTERS).casefold()
+
+
+def fold(text: str) -> str:
+    """`text` without accents and case, as search compares it: "Türkiye" gives
+    "turkiye", "Straße" "strasse". (PostgreSQL's `unaccent` does the same there.)"""
+    return "".join(map(_fold_character, text))
 
 
 @dataclass(frozen=True)
@@ -59,26 +82,42 @@ def _stem(word: str) -> str:
 
 
 def _pattern(words: list[str]) -> re.Pattern | None:
-    stems = sorted({_stem(word) for word in words}, key=len, reverse=True)
+    """A pattern of the folded words' stems, to match in folded text."""
+    stems = sorted({_stem(fold(word)) for word in words}, key=len, reverse=True)
     if not stems:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")\w*", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")\w*")
+
+
+def _matches(pattern: re.Pattern | None, text: str) -> Iterator[tuple[int, int]]:
+    """Where `pattern` (of folded words) matches `text` once folded, as spans of
+    `text` itself: "turkiye" marks "Türkiye"."""
+    if pattern is None:
+        return
+    folded, origins = [], []
+    for index, character in enumerate(text):
+        piece = _fold_character(character)
+        folded.append(piece)
+        origins.extend([index] * len(piece))
+    origins.append(len(text))
+    for match in pattern.finditer("".join(folded)):
+        yield origins[match.start()], origins[match.end()]
 
 
 def highlight(text: str, words: list[str]) -> SafeString:
-    """`text` escaped, with the words (and words starting with their stem) in <mark>.
+    """`text` escaped, with the words (and words starting with their stem) in <mark>,
+    accents and case aside.
 
     Escaping happens piece by piece before marking, so neither the text nor the
     reader's words can bring markup in, and no entity is ever cut in two.
     """
-    pattern = _pattern(words)
-    if pattern is None:
-        return escape(text)
     parts, last = [], 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[last : match.start()]))
-        parts.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
+    for start, end in _matches(_pattern(words), text):
+        parts.append(escape(text[last:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        last = end
+    if not parts:
+        return escape(text)
     parts.append(escape(text[last:]))
     return mark_safe("".join(parts))  # noqa: S308  (every piece escaped above)
 
@@ -86,16 +125,16 @@ def highlight(text: str, words: list[str]) -> SafeString:
 def snippet(body_html: str, words: list[str], *, fallback: str = "") -> str:
     """Some plain text around the first of `words` in the body (else `fallback`)."""
     text = " ".join(html.strip_tags(body_html).split())
-    pattern = _pattern(words)
-    match = pattern.search(text) if pattern else None
+    match = next(_matches(_pattern(words), text), None)
     if match is None:
         return fallback or text[:SNIPPET_CHARS]
-    start = max(0, match.start() - SNIPPET_CHARS // 3)
+    match_start, match_end = match
+    start = max(0, match_start - SNIPPET_CHARS // 3)
     if start:
         start = text.find(" ", start) + 1 or start
     end = min(len(text), start + SNIPPET_CHARS)
     if end < len(text):
-        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > match.end() else end
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > match_end else end
     return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
 
 

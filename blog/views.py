@@ -13,6 +13,8 @@ from blog.models import Article, OldSlug
 from core.http import has_session
 
 ARTICLES_PER_PAGE = 10
+# The front page: a lead story, then twenty teasers a page.
+FRONT_PAGE_TEASERS = 20
 
 
 class PaginatedListView(ListView):
@@ -42,10 +44,13 @@ class PaginatedListView(ListView):
 
 
 class ArticleListView(PaginatedListView):
-    """The home page: published articles, newest first."""
+    """The front page: the lead story, then the other published articles as teasers,
+    newest first. The lead is left out of every page of the list, so no story shows
+    twice and the pages do not shift when the lead changes."""
 
     template_name = "blog/article_list.html"
     context_object_name = "articles"
+    paginate_by = FRONT_PAGE_TEASERS
     no_results = "Nothing has been published yet."
 
     def get(self, request, *args, **kwargs):
@@ -55,7 +60,14 @@ class ArticleListView(PaginatedListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.published().newest_first().for_listing()
+        self.lead = Article.objects.published().lead()
+        articles = Article.objects.published().newest_first().for_listing()
+        return articles.exclude(pk=self.lead.pk) if self.lead else articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lead"] = self.lead if context["page_number"] == 1 else None
+        return context
 
 
 class SearchView(PaginatedListView):

@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from blog import importers
 from newsletter.tokens import confirm_token, unsubscribe_token
-from tests.factories.blog import CategoryFactory, RelatedLinkFactory, TagFactory, UserFactory
+from tests.factories.blog import (
+    ArticleFactory,
+    CategoryFactory,
+    RelatedLinkFactory,
+    TagFactory,
+    UserFactory,
+)
 from tests.factories.comments import CommentFactory
 from tests.factories.newsletter import SubscriberFactory
 
@@ -31,7 +37,10 @@ def site_pages(client, seed_path, settings):
     article = importers.import_path(seed_path).article
     author = UserFactory(username="reporter", first_name="Rita", is_staff=True)
     article.author = author
-    article.categories.add(CategoryFactory(name="Diplomacy"))
+    diplomacy = CategoryFactory(name="Diplomacy", nav_order=1)  # a section in the header
+    article.categories.add(diplomacy)
+    # The front page: the seed article leads, these follow as teasers.
+    ArticleFactory.create_batch(2, author=UserFactory(first_name="Jane"), categories=[diplomacy])
     article.tags.add(TagFactory(name="Türkiye"))
     article.save()
     RelatedLinkFactory(article=article, after_paragraph=3)

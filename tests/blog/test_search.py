@@ -135,8 +135,8 @@ def test_search_costs_the_same_queries_whatever_the_page_size(
     SiteSettings.load()
     ArticleFactory.create_batch(size, title="Drone report", categories=[CategoryFactory()])
 
-    # count, page, the page's categories, site settings
-    with django_assert_num_queries(4):
+    # count, page, the page's categories, site settings, the sections in the header
+    with django_assert_num_queries(5):
         response = client.get(reverse("blog:search"), {"s": "drone"})
     assert len(found(response)) == size
 
@@ -213,3 +213,48 @@ def test_plain_text_of_the_body_is_kept_on_save_and_filled_for_older_rows():
 
     article.refresh_from_db()
     assert article.body_text == "The bold & brave."
+
+
+@pytest.mark.parametrize(
+    ("title", "typed"),
+    [
+        ("Erdogan talks trade with Türkiye's partners", "turkiye"),
+        ("Erdogan talks trade with Turkiye's partners", "Türkiye"),
+        ("Über-drones take off", "über"),
+        ("ÜBER-DRONES TAKE OFF", "uber"),
+    ],
+)
+def test_search_ignores_accents_and_case_both_ways(client, title, typed):
+    ArticleFactory(title=title, body="Trade and more.")
+    ArticleFactory(title="Tanks in the snow", body="Nothing else.")
+
+    assert found(client.get(reverse("blog:search"), {"s": typed})) == [title]
+
+
+def test_search_finds_a_word_typed_without_accents_in_the_body(client):
+    ArticleFactory(title="Trade ties", body="<p>Ankara and Moscow: Türkiye’s plans.</p>")
+
+    response = client.get(reverse("blog:search"), {"s": "turkiye plans"})
+
+    assert found(response) == ["Trade ties"]
+    assert "Ankara and Moscow: <mark>Türkiye</mark>’s <mark>plans</mark>." in (
+        response.content.decode()
+    )
+
+
+def test_folded_search_text_is_kept_on_save_and_filled_for_older_rows():
+    article = ArticleFactory(title="Türkiye", body="<p>Straße in <em>Łódź</em></p>")
+    assert article.search_text == "turkiye\nstrasse in lodz"
+
+    Article.objects.update(search_text="")
+    migration = importlib.import_module("blog.migrations.0009_search_folding")
+    migration.fill_search_text(apps, None)
+
+    article.refresh_from_db()
+    assert article.search_text == "turkiye\nstrasse in lodz"
+
+
+def test_highlight_marks_a_word_whatever_its_accents():
+    assert search.highlight("Türkiye & TURKIYE", ["turkiye"]) == (
+        "<mark>Türkiye</mark> &amp; <mark>TURKIYE</mark>"
+    )

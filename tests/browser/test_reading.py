@@ -44,7 +44,7 @@ def seed_article(seed_path):
 
 def test_reader_reads_the_seed_article_and_follows_its_see_also_link(page, seed_article):
     page.goto(reverse("blog:article-list"))
-    page.get_by_role("link", name=seed_article.title).click()
+    page.get_by_role("link", name=seed_article.title, exact=True).click()
 
     page.wait_for_url(f"**{seed_article.get_absolute_url()}")
     assert page.get_by_role("heading", level=1).inner_text() == seed_article.title

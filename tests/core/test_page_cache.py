@@ -108,7 +108,7 @@ def test_a_session_cookie_alone_makes_the_page_private(client):
 
 
 def test_only_the_canonical_address_of_a_page_is_shared(client):
-    ArticleFactory.create_batch(12)
+    ArticleFactory.create_batch(22)  # the lead and two pages of teasers
     home = reverse("blog:article-list")
 
     assert "public" in client.get(home, {"page": 2})["Cache-Control"]
@@ -160,7 +160,7 @@ def test_pages_of_a_list_are_kept_but_other_query_strings_are_not(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    ArticleFactory.create_batch(12)
+    ArticleFactory.create_batch(22)  # the lead and two pages of teasers
     home = reverse("blog:article-list")
     client.get(home, {"page": 2})
     client.get(home, {"utm_source": "x"})
