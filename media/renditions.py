@@ -124,7 +124,10 @@ def make_renditions(image) -> list[dict]:
         base_width, base_height = base.get_size()
         previous = base
         for width in reversed(widths_for(round(base_width / scale), crop)):
-            height = max(1, round(width * base_height / base_width))
+            if ratio is not None:
+                height = round(width * ratio[1] / ratio[0])
+            else:
+                height = max(1, round(width * base_height / base_width))
             # Each width from the next larger one: as sharp to the eye, and several
             # times faster than from the original each time.
             resized = previous.resize((width, height))
