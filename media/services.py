@@ -101,3 +101,25 @@ def _delete_quietly(names: list[str]) -> None:
             default_storage.delete(name)
         except Exception:  # a file left behind is logged, never a failed request
             logger.exception("Could not delete %s from the media storage.", name)
+
+
+def image_get_or_create(
+    *, file, title: str, alt_text: str, caption: str = "", credit: str = "", uploaded_by=None
+) -> tuple[Image, bool]:
+    """The library picture holding `file`'s picture, its description brought up to date;
+    a new one (checked, stripped, stored) if the library has none. For importers, which
+    name the same picture again on every run. Returns (image, whether anything changed).
+    """
+    prepared = processing.prepare(file)
+    described = {"alt_text": alt_text, "caption": caption, "credit": credit}
+    image = Image.objects.filter(content_hash=prepared.content_hash).first()
+    if image is None:
+        image = Image(title=title, **described)
+        return image_save_new(image=image, prepared=prepared, uploaded_by=uploaded_by), True
+    changed = [field for field, value in described.items() if getattr(image, field) != value]
+    for field in changed:
+        setattr(image, field, described[field])
+    if changed:
+        image.full_clean()
+        image.save(update_fields=changed)
+    return image, bool(changed)
