@@ -65,6 +65,9 @@ class ImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
+            if {"focal_x", "focal_y"} & set(form.changed_data):
+                # The teaser crops are cut around the focal point: cut them again.
+                services.image_renditions_schedule(obj)
             return
         services.image_save_new(
             image=obj,

@@ -82,8 +82,13 @@ def image_save_new(*, image: Image, prepared: processing.Prepared, uploaded_by=N
         if not Image.objects.filter(file=name).exists():
             _delete_quietly([name])
         raise
-    transaction.on_commit(lambda: tasks.make_image_renditions.enqueue(image.pk))
+    image_renditions_schedule(image)
     return image
+
+
+def image_renditions_schedule(image: Image) -> None:
+    """Make (or remake) `image`'s renditions once the transaction commits."""
+    transaction.on_commit(lambda: tasks.make_image_renditions.enqueue(image.pk))
 
 
 def image_files(image: Image) -> list[str]:

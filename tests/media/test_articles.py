@@ -8,7 +8,7 @@ from django.urls import reverse
 from blog.models import MISSING_PICTURE_MESSAGE, Article
 from media.models import Image
 from tests.factories.blog import ArticleFactory
-from tests.factories.media import ImageFactory
+from tests.factories.media import ImageFactory, picture_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,21 @@ def test_an_editor_uploads_to_the_library(editor_client):
     assert page.status_code == 200
     assert 'type="file"' in page.text
     assert "image/avif" in page.text  # the file chooser offers pictures
+
+
+def test_moving_the_focal_point_cuts_the_teasers_again(editor_client, run_on_commit, stored_files):
+    # A square picture: its 3:2 teaser leaves out a band the focal point decides.
+    image = ImageFactory(file=upload(picture_bytes(1000, 1000)), focal_x=0.5, focal_y=0.5)
+    teasers = {r["name"] for r in image.renditions if r["crop"]}
+    data = {"title": image.title, "alt_text": image.alt_text, "caption": image.caption,
+            "credit": image.credit, "focal_x": "0.5", "focal_y": "0.05"}  # fmt: skip
+
+    response = run_on_commit(
+        lambda: editor_client.post(reverse("admin:media_image_change", args=[image.pk]), data)
+    )
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    new_teasers = {r["name"] for r in image.renditions if r["crop"]}
+    assert new_teasers and not new_teasers & teasers
+    assert not teasers & stored_files()
