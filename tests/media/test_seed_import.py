@@ -104,3 +104,19 @@ def test_the_defence_talks_seed_has_no_picture_and_still_imports(seed_path):
 
     assert article.featured_image is None
     assert not Image.objects.exists()
+
+
+def test_a_dry_run_checks_the_picture_and_stores_nothing(tmp_path, capsys, stored_files):
+    (tmp_path / "frigate.jpg").write_bytes(picture_bytes())
+    (tmp_path / "page.jpg").write_bytes(b"<html></html>")
+    _seed(tmp_path, "Image: frigate.jpg | A grey frigate | Jane Roe", name="good.txt")
+    _seed(tmp_path, "Image: page.jpg | Alt | Credit", name="bad.txt")
+
+    with pytest.raises(CommandError):
+        call_command("import_seeds", str(tmp_path), "--dry-run")
+
+    out, err = capsys.readouterr()
+    assert "would be created: good.txt" in out
+    assert "bad.txt" in err and processing.NOT_AN_IMAGE_MESSAGE in err
+    assert not Image.objects.exists()
+    assert stored_files() == set()
