@@ -51,10 +51,12 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("categories", "tags")
+    # The magnifier opens the media library's thumbnails in a pop-up to pick from.
+    raw_id_fields = ("featured_image",)
     inlines = (RelatedLinkInline,)
     actions = ("publish_selected", "unpublish_selected")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "body", "excerpt")}),
+        (None, {"fields": ("title", "slug", "featured_image", "body", "excerpt")}),
         ("Publishing", {"fields": ("status", "published_at", "author")}),
         ("Categories and tags", {"fields": ("categories", "tags")}),
     )

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from media import usage as media_usage
+
 
 class BlogConfig(AppConfig):
     name = "blog"
@@ -17,6 +19,16 @@ class BlogConfig(AppConfig):
             invalidation.watch(model)
         invalidation.watch(get_user_model(), unseen_fields=frozenset({"last_login"}))
         invalidation.next_change_at(next_publication_at)
+        # A library picture shown in an article's text is not deleted from the library
+        # (the featured image is protected by its foreign key).
+        media_usage.register(articles_showing)
+
+
+def articles_showing(image):
+    from blog.models import Article
+    from media.body import marker
+
+    return list(Article.objects.filter(body__contains=marker(image.pk)).only("title"))
 
 
 def next_publication_at():

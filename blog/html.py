@@ -30,6 +30,9 @@ ARTICLE_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
+    # A picture from the media library: <figure data-media-id="12"></figure>, replaced by
+    # the picture when the article is shown (media/body.py).
+    "figure": {"data-media-id"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 

@@ -1,6 +1,9 @@
 """The seed format: parse a plain-text article, then create or update it.
 
-A seed document is UTF-8 text. Its first line is the title; paragraphs follow, separated
+A seed document is UTF-8 text. Its first line is the title. The line right after it may
+name the featured picture, as `Image: <path relative to the seed file> | <alt text> |
+<credit>` with an optional fourth part, the caption; the picture goes through the media
+library's checks and stripping, as an upload does. Paragraphs follow, separated
 by blank lines. A paragraph beginning "See also" (often followed by a non-breaking
 space, as WordPress plugins write it) is a related link to the article of that title,
 placed where it stands. The page furniture a saved web page ends with ("Discover more
@@ -13,11 +16,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 
 from blog import html
 from blog.models import Article, RelatedLink, SiteSettings
 from blog.services import article_save
+from media import processing
+from media import services as media_services
+from media.models import Image
 
 TITLE_MAX_LENGTH = Article._meta.get_field("title").max_length
 
@@ -29,6 +37,7 @@ _FURNITURE = (
     re.compile(r"^Leave a Reply(?: Cancel reply)?$"),
     re.compile(r"^Your email address will not be published\."),
 )
+_IMAGE_LINE = re.compile(r"^Image:\s*(?P<spec>.*)$", re.IGNORECASE)
 _BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n")
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t\u00a0]*\n)+")
 
@@ -44,12 +53,23 @@ class ParsedLink:
 
 
 @dataclass
+class ParsedImage:
+    path: str  # relative to the seed file
+    alt_text: str
+    credit: str = ""
+    caption: str = ""
+
+
+@dataclass
 class ParsedArticle:
     title: str
     paragraphs: list[str]
     links: list[ParsedLink] = field(default_factory=list)
     site_name: str = ""
     site_tagline: str = ""
+    image: ParsedImage | None = None
+    # The seed file's folder, which an Image line's path is relative to.
+    base_dir: Path | None = None
 
     @property
     def body(self) -> str:
@@ -78,6 +98,11 @@ def parse(text: str) -> ParsedArticle:
         raise SeedError("the first line, the title, is empty")
     if len(title) > TITLE_MAX_LENGTH:
         raise SeedError(f"the title is longer than {TITLE_MAX_LENGTH} characters")
+    image = None
+    second_line, _, after = rest.partition("\n")
+    if match := _IMAGE_LINE.match(second_line.strip()):
+        image = _parse_image(match["spec"])
+        rest = after
 
     blocks = [" ".join(block.split()) for block in _BLANK_LINES.split(rest)]
     blocks = [block for block in blocks if block]
@@ -89,7 +114,7 @@ def parse(text: str) -> ParsedArticle:
             site_tagline = (match["tagline"] or "").strip()
 
     parsed = ParsedArticle(title=title, paragraphs=[], site_name=site_name,
-                           site_tagline=site_tagline)  # fmt: skip
+                           site_tagline=site_tagline, image=image)  # fmt: skip
     for block in blocks:
         if match := _SEE_ALSO.match(block):
             link_title = match["title"].strip()[:TITLE_MAX_LENGTH]
@@ -101,6 +126,20 @@ def parse(text: str) -> ParsedArticle:
     return parsed
 
 
+def _parse_image(spec: str) -> ParsedImage:
+    parts = [" ".join(part.split()) for part in spec.split("|")]
+    if not 3 <= len(parts) <= 4:
+        raise SeedError("the Image line needs: Image: <path> | <alt text> | <credit> (| <caption>)")
+    path, alt_text, credit, *caption = parts
+    if not path:
+        raise SeedError("the Image line names no picture file")
+    if Path(path).is_absolute():
+        raise SeedError("the Image line's path must be relative to the seed file")
+    if not alt_text:
+        raise SeedError("the Image line needs alt text: what the picture shows")
+    return ParsedImage(path, alt_text, credit, caption[0] if caption else "")
+
+
 def read_seed(path: Path) -> ParsedArticle:
     try:
         text = path.read_bytes().decode("utf-8")
@@ -108,7 +147,9 @@ def read_seed(path: Path) -> ParsedArticle:
         raise SeedError(f"the file is not UTF-8 text (byte {error.start})") from None
     except OSError as error:
         raise SeedError(f"the file cannot be read ({error.strerror})") from None
-    return parse(text)
+    parsed = parse(text)
+    parsed.base_dir = path.parent
+    return parsed
 
 
 def source_name(path: Path) -> str:
@@ -117,24 +158,73 @@ def source_name(path: Path) -> str:
 
 
 def plan(parsed: ParsedArticle, *, source: str) -> str:
-    """What `upsert` would do, without doing it (for --dry-run)."""
+    """What `upsert` would do, without doing it (for --dry-run). The picture is checked
+    as the import would check it, and nothing is stored."""
+    image = None
+    if parsed.image is not None:
+        with _open_picture(parsed) as file:
+            prepared = _checked(parsed, lambda: processing.prepare(file))
+        image = Image.objects.filter(content_hash=prepared.content_hash).first()
+        if image is None or not _describes(image, parsed.image):
+            return "updated" if Article.objects.filter(import_source=source).exists() else "created"
     article = Article.objects.filter(import_source=source).first()
     if article is None:
         return "created"
-    return "unchanged" if _matches(article, parsed) else "updated"
+    return "unchanged" if _matches(article, parsed, image) else "updated"
 
 
-@transaction.atomic
 def upsert(parsed: ParsedArticle, *, source: str) -> ImportResult:
     """Create the article from `source`, or bring the one imported before up to date.
 
     An update keeps the slug and the publication time, so the permalink never moves,
-    and keeps the status an editor may have changed since.
+    and keeps the status an editor may have changed since. The featured picture enters
+    the media library first (checked and stripped as an upload is; the same picture is
+    stored once), so that an article refused afterwards leaves a library picture rather
+    than a file no row knows.
     """
+    image, image_changed = None, False
+    if parsed.image is not None:
+        with _open_picture(parsed) as file:
+            image, image_changed = _checked(
+                parsed,
+                lambda: media_services.image_get_or_create(
+                    file=File(file),
+                    title=parsed.title,
+                    alt_text=parsed.image.alt_text,
+                    caption=parsed.image.caption,
+                    credit=parsed.image.credit,
+                ),
+            )
+    return _upsert_article(parsed, source=source, image=image, image_changed=image_changed)
+
+
+def _open_picture(parsed: ParsedArticle):
+    if parsed.base_dir is None:
+        raise SeedError("the Image line's path has no seed file to be relative to")
+    path = parsed.base_dir / parsed.image.path
+    try:
+        return path.open("rb")
+    except OSError as error:
+        raise SeedError(
+            f"the picture {parsed.image.path} cannot be read ({error.strerror})"
+        ) from None
+
+
+def _checked(parsed: ParsedArticle, action):
+    try:
+        return action()
+    except ValidationError as error:
+        reason = " ".join(error.messages)
+        raise SeedError(f"the picture {parsed.image.path} is refused: {reason}") from None
+
+
+@transaction.atomic
+def _upsert_article(parsed: ParsedArticle, *, source: str, image: Image | None,
+                    image_changed: bool) -> ImportResult:  # fmt: skip
     _fill_site_identity(parsed)
     article = Article.objects.select_for_update().filter(import_source=source).first()
-    if article is not None and _matches(article, parsed):
-        return ImportResult(source, "unchanged", article)
+    if article is not None and _matches(article, parsed, image):
+        return ImportResult(source, "updated" if image_changed else "unchanged", article)
 
     action = "updated" if article else "created"
     if article is None:
@@ -142,6 +232,8 @@ def upsert(parsed: ParsedArticle, *, source: str) -> ImportResult:
     article.title = parsed.title
     article.body = parsed.body
     article.excerpt = ""  # derived again from the (possibly new) first paragraph
+    if image is not None:
+        article.featured_image = image
     article_save(article=article)
 
     article.related_links.all().delete()
@@ -173,10 +265,21 @@ def seed_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _matches(article: Article, parsed: ParsedArticle) -> bool:
+def _describes(image: Image, parsed_image: ParsedImage) -> bool:
+    return (image.alt_text, image.caption, image.credit) == (
+        parsed_image.alt_text,
+        parsed_image.caption,
+        parsed_image.credit,
+    )
+
+
+def _matches(article: Article, parsed: ParsedArticle, image: Image | None = None) -> bool:
+    """Whether `article` already says what `parsed` says. A seed without an Image line
+    leaves the featured image to the editors."""
     stored_links = list(article.related_links.values_list("target_title", "after_paragraph"))
     return (
-        article.title == parsed.title
+        (image is None or article.featured_image_id == image.pk)
+        and article.title == parsed.title
         and article.body == html.clean_article_html(parsed.body)
         and stored_links == [(link.title, link.after_paragraph) for link in parsed.links]
     )

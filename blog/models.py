@@ -13,6 +13,8 @@ from django.utils.text import Truncator
 from slugify import slugify
 
 from blog import html, search
+from media import body as media_body
+from media.models import Image
 
 SLUG_MAX_LENGTH = 200
 EXCERPT_WORDS = 55  # WordPress's default excerpt length
@@ -303,6 +305,14 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    featured_image = models.ForeignKey(
+        "media.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Shown large above the article and beside it wherever it is listed.",
+    )
     categories = models.ManyToManyField(Category, blank=True, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
     # Derived on save so that no reader's request has to parse the body.
@@ -374,6 +384,11 @@ class Article(models.Model):
         # the publish service could fill it in).
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        wanted = media_body.ids_in(html.clean_article_html(self.body or ""))
+        stored = Image.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+        if missing := sorted(wanted - set(stored)):
+            ids = ", ".join(map(str, missing))
+            raise ValidationError({"body": MISSING_PICTURE_MESSAGE.format(ids=ids)})
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -406,9 +421,16 @@ class Article(models.Model):
         for link in links:
             after.setdefault(min(link.after_paragraph, last), []).append(link)
         leading = after.pop(0, [])
-        pairs = [(block, after.get(index, [])) for index, block in enumerate(self.body_blocks, 1)]
+        # Library pictures placed in the text become their <figure>s here (one query).
+        blocks = media_body.render_pictures(self.body_blocks)
+        pairs = [(block, after.get(index, [])) for index, block in enumerate(blocks, 1)]
         return leading, pairs
 
+
+MISSING_PICTURE_MESSAGE = (
+    "The text shows picture {ids}, which is not in the media library: "
+    "copy the line from the picture's page in the library."
+)
 
 _SLUG_REPLACEMENTS = [["'", ""], ["’", ""]]
 

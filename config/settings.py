@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # Always installed so its queue table exists whichever TASKS_BACKEND is chosen.
     "django_tasks_db",
     "anymail",  # mail providers' backends and webhooks (bounces, complaints)
+    "media",
     "privacy",
     "axes",  # admin login lock-out (see "Security headers and abuse limits")
     "security",
@@ -295,6 +296,27 @@ if NEWSLETTER_CLAIM_TIMEOUT < 3:
         f"NEWSLETTER_CLAIM_TIMEOUT must be at least 3 (seconds), not {NEWSLETTER_CLAIM_TIMEOUT}."
     )
 
+# --- Pictures (media/) --------------------------------------------------------------
+# Uploaded pictures and their renditions live in STORAGES["default"]: MEDIA_ROOT on local
+# disk, or an S3-compatible bucket when MEDIA_BUCKET names one (several app servers then
+# share it). Every stored name carries a hash of its bytes, so it can be cached forever.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+# Uploads larger than this many megabytes or megapixels are refused before decoding.
+MEDIA_MAX_UPLOAD_MB = env.int("MEDIA_MAX_UPLOAD_MB", default=25)
+MEDIA_MAX_MEGAPIXELS = env.int("MEDIA_MAX_MEGAPIXELS", default=40)
+# Rendition widths (never wider than the original) and formats, best first; JPEG is
+# always made, as the fallback every browser and mail client shows.
+MEDIA_RENDITION_WIDTHS = sorted(
+    env.list("MEDIA_RENDITION_WIDTHS", cast=int, default=[480, 800, 1200, 1600])
+)
+MEDIA_RENDITION_FORMATS = env.list("MEDIA_RENDITION_FORMATS", default=["avif"])
+if _unknown_formats := set(MEDIA_RENDITION_FORMATS) - {"avif", "webp", "jpeg"}:
+    raise ImproperlyConfigured(
+        "MEDIA_RENDITION_FORMATS takes avif, webp and jpeg, "
+        f"not {', '.join(sorted(_unknown_formats))}."
+    )
+
 # --- Production serving (gunicorn, whitenoise, caching) -----------------------------
 # Static files are served by the app itself through whitenoise. With STATIC_MANIFEST on
 # (`make serve` and config/gunicorn.conf.py turn it on) they come from `collectstatic`'s
@@ -302,7 +324,7 @@ if NEWSLETTER_CLAIM_TIMEOUT < 3:
 # default: runserver, tests) straight from static/, so nothing needs collecting first.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=False)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # or S3, below
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
@@ -313,6 +335,26 @@ STORAGES = {
 WHITENOISE_ROOT = BASE_DIR / "root_files"
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+
+# Pictures in object storage (see "Pictures" above).
+MEDIA_BUCKET = env.str("MEDIA_BUCKET", default="")
+if MEDIA_BUCKET:
+    # django-storages' S3 backend; credentials come from the environment as boto3 reads
+    # them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or from the machine's role.
+    _media_s3_options = {
+        "bucket_name": MEDIA_BUCKET,
+        "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+        "custom_domain": env.str("MEDIA_CUSTOM_DOMAIN", default="") or None,
+        "default_acl": env.str("MEDIA_S3_ACL", default="public-read") or None,
+        # Public URLs without signatures: the pages holding them are shared by everyone.
+        "querystring_auth": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {key: value for key, value in _media_s3_options.items() if value is not None},
+    }
 
 # SQLite under several gunicorn workers: write transactions take the lock when they
 # begin (instead of failing with "database is locked" when a reader upgrades), wait up
@@ -410,8 +452,12 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # times over); larger bodies are refused with 413 before anything reads them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
-# No endpoint takes file uploads; the body cap covers multipart bodies too.
+# The one endpoint taking files is the media library in the admin (see "Pictures"): its
+# bodies may be an upload's size plus the form around it. Everywhere else the body cap
+# covers multipart bodies too. Uploaded files above this size wait in a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+UPLOAD_BODY_PATHS = ["/admin/media/"]
+UPLOAD_BODY_MAX_SIZE = MEDIA_MAX_UPLOAD_MB * 1024 * 1024 + 256 * 1024
 
 # Admin login lock-out (django-axes): after AXES_FAILURE_LIMIT failed logins from one
 # client address, logins from it are refused (429) for AXES_COOLOFF_HOURS; a success does

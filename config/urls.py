@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +16,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("", include("blog.urls")),
 ]
+
+# Uploaded pictures under `make run` (DEBUG); in production nginx serves MEDIA_ROOT, or
+# they live in object storage (README: "Pictures"). `static()` adds nothing otherwise.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -52,6 +52,9 @@ export TRUSTED_PROXY_HEADER=${TRUSTED_PROXY_HEADER:-HTTP_X_FORWARDED_FOR}
 "$PYTHON" manage.py migrate --no-input
 STATIC_ROOT=$("$PYTHON" -c 'import django; django.setup()
 from django.conf import settings; print(settings.STATIC_ROOT)')
+MEDIA_ROOT=$("$PYTHON" -c 'import django; django.setup()
+from django.conf import settings; print(settings.MEDIA_ROOT)')
+mkdir -p "$MEDIA_ROOT"
 
 # A fresh runtime directory each time; the page cache of an earlier run could hold
 # pages of another database.
@@ -64,6 +67,7 @@ sed -e "s|@LISTEN@|$LISTEN|" \
     -e "s|@UPSTREAM@|$UPSTREAM|" \
     -e "s|@STATIC_ROOT@|${STATIC_ROOT%/}|" \
     -e "s|@CACHE_DIR@|$RUN_DIR/cache|" \
+    -e "s|@MEDIA_ROOT@|${MEDIA_ROOT%/}|" \
     deploy/nginx/broadsheet.conf > "$RUN_DIR/broadsheet.conf"
 
 globals="daemon off;"

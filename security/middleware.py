@@ -8,8 +8,9 @@ class RequestBodyLimitMiddleware:
     """Refuse a body longer than DATA_UPLOAD_MAX_MEMORY_SIZE with 413, before it is read.
 
     Django itself only raises RequestDataTooBig (a 400) once something reads the body,
-    and does not count file parts of a multipart body at all; no endpoint here takes
-    files, so the declared length is capped whatever the content type.
+    and does not count file parts of a multipart body at all, so the declared length is
+    capped whatever the content type. The paths in UPLOAD_BODY_PATHS (the media library
+    in the admin, the one place taking files) may send up to UPLOAD_BODY_MAX_SIZE.
     """
 
     def __init__(self, get_response):
@@ -17,6 +18,8 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and request.path_info.startswith(tuple(settings.UPLOAD_BODY_PATHS)):
+            limit = max(limit, settings.UPLOAD_BODY_MAX_SIZE)
         if limit is not None and _content_length(request) > limit:
             return HttpResponse(
                 REQUEST_TOO_LARGE_MESSAGE, status=413, content_type="text/plain; charset=utf-8"

@@ -17,6 +17,13 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Pictures stored by a test land in a folder of its own, never in the checkout."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def page_cache(settings):
     """Django's page cache on, as in production (the suite runs with it off)."""

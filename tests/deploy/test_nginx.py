@@ -22,10 +22,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from tests.factories.blog import ArticleFactory, UserFactory
 from tests.factories.comments import CommentFactory
+from tests.factories.media import ImageFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = Path("/usr/sbin/nginx")
@@ -72,6 +74,7 @@ class Proxy:
         gzip: bool = False,
         cookie: str | None = None,
         headers: dict | None = None,
+        body: bytes = b"",
     ) -> Answer:
         sent = dict(headers or {})
         if gzip:
@@ -84,7 +87,7 @@ class Proxy:
             connection.putrequest(method, path, skip_accept_encoding=True)
             for name, value in sent.items():
                 connection.putheader(name, value)
-            connection.endheaders()
+            connection.endheaders(body or None)
             response = connection.getresponse()
             return Answer(response.status, response.headers, response.read())
         finally:
@@ -124,8 +127,17 @@ def proxy(live_server, static_root, tmp_path, settings):
     # short shared lifetime so that tests of expiry stay short.
     settings.PAGE_CACHE = True
     settings.SHARED_CACHE_SECONDS = 1
-
     upstream = urlsplit(live_server.url)
+    yield from _nginx(tmp_path, upstream.port, static_root, settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def proxy_without_app(static_root, tmp_path, settings):
+    """nginx with the shipped configuration, in front of an app that is not running."""
+    yield from _nginx(tmp_path, _free_port(), static_root, settings.MEDIA_ROOT)
+
+
+def _nginx(tmp_path, upstream_port, static_root, media_root):
     run_dir = tmp_path / "nginx"
     run_dir.mkdir()
     port = _free_port()
@@ -135,9 +147,10 @@ def proxy(live_server, static_root, tmp_path, settings):
             SITE_CONF.read_text(),
             listen=f"127.0.0.1:{port}",
             server_name="_",
-            upstream=f"127.0.0.1:{upstream.port}",
+            upstream=f"127.0.0.1:{upstream_port}",
             static_root=str(static_root),
             cache_dir=str(run_dir / "cache"),
+            media_root=str(media_root).rstrip("/"),
         )
     )
     # As root, workers would otherwise run as nobody, who cannot enter tmp_path.
@@ -368,3 +381,42 @@ def test_a_body_over_one_mebibyte_is_refused_before_the_site_sees_it(proxy):
 
     assert answer.status == 413
     assert answer.headers["Server"] == "nginx"  # no version (server_tokens off)
+
+
+@pytest.mark.django_db
+def test_a_rendition_is_a_file_nginx_serves_with_the_app_stopped(proxy_without_app, settings):
+    image = ImageFactory()
+    (avif,) = [
+        r for r in image.renditions if (r["format"], r["width"], r["crop"]) == ("avif", 480, "")
+    ]
+    url = default_storage.url(avif["name"])
+
+    answer = proxy_without_app.get(url)
+    page = proxy_without_app.get(reverse("blog:article-list"))
+
+    # Nothing listens where the app should be: only nginx, reading MEDIA_ROOT, answers.
+    assert page.status == 502
+    assert answer.status == 200
+    assert answer.body == (Path(settings.MEDIA_ROOT) / avif["name"]).read_bytes()
+    assert answer.headers["Content-Type"] == "image/avif"
+    assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert proxy_without_app.get(url.replace("480w", "481w")).status == 404
+
+
+def test_an_upload_to_the_media_library_may_be_larger_than_other_bodies(proxy):
+    # A 2 MiB file part, as the upload form sends it.
+    body = (
+        b"--b\r\n"
+        b'Content-Disposition: form-data; name="upload"; filename="photo.jpg"\r\n'
+        b"Content-Type: image/jpeg\r\n\r\n" + b"x" * (2 * 1024 * 1024) + b"\r\n--b--\r\n"
+    )
+    headers = {"Content-Type": "multipart/form-data; boundary=b", "Content-Length": str(len(body))}
+
+    library = proxy.request("POST", reverse("admin:media_image_add"), headers=headers, body=body)
+    elsewhere = proxy.request("POST", reverse("blog:article-list"), headers=headers, body=body)
+
+    # Past nginx and the app's body cap; then refused as any form post without a signed-in
+    # editor's token is (403).
+    assert library.status == 403
+    assert elsewhere.status == 413
