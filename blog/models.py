@@ -176,17 +176,16 @@ class ArticleQuerySet(models.QuerySet):
         """What an article list needs: no body, but the author and the categories."""
         return (
             self.defer("body", "body_blocks", "body_text", "search_text")
-            .select_related("author")
+            .select_related("author", "featured_image")
             .prefetch_related(
                 models.Prefetch("categories", queryset=Category.objects.only("name", "slug"))
             )
         )
 
     def lead(self) -> "Article | None":
-        """The front page's lead story: the newest article in this queryset.
-
-        (Once articles have featured images: the newest with one, else the newest.)
-        """
+        """The front page's lead story: the newest article in this queryset, shown with
+        its picture large when it has one. A news desk leads with its latest story, not
+        with the latest that happens to have a picture."""
         return self.newest_first().for_listing().first()
 
     def in_month(self, year: int, month: int):

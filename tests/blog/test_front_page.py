@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from blog.models import SiteSettings
 from tests.factories.blog import ArticleFactory, CategoryFactory, UserFactory
+from tests.factories.media import ImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,13 +155,18 @@ def test_front_page_costs_the_same_queries_for_two_or_twenty_teasers(
             ArticleFactory(
                 author=UserFactory(first_name="Jane"),
                 categories=[CategoryFactory(), CategoryFactory()],
+                featured_image=ImageFactory(),
             )
 
     publish(1 + 2)
     # the lead and its categories, the count, the teasers and their categories, the
     # site settings, the sections in the header
     with django_assert_num_queries(7) as two:
-        assert front_page(client).count('<article class="teaser') == 1 + 2
+        page = front_page(client)
+    assert page.count('<article class="teaser') == 1 + 2
+    assert page.count("<picture") == 1 + 2
     publish(18)
     with django_assert_num_queries(len(two.captured_queries)):
-        assert front_page(client).count('<article class="teaser') == 1 + 20
+        page = front_page(client)
+    assert page.count('<article class="teaser') == 1 + 20
+    assert page.count("<picture") == 1 + 20
