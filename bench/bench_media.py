@@ -26,10 +26,11 @@ import json
 import multiprocessing
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "media.json"
@@ -146,30 +147,13 @@ def in_child(task, *args) -> tuple[float, int]:
 
 
 def main() -> dict:
-    workdir = tempfile.mkdtemp(prefix="bench-media-")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
-        MEDIA_ROOT=f"{workdir}/media",
-        SECRET_KEY="bench-only-secret-key-bench-only-secret-key-bench-only",  # noqa: S106
-        DEBUG="false",
-        READ_DOT_ENV="false",
-        ALLOWED_HOSTS="testserver",
-        TASKS_BACKEND="database",
+    media_root = tempfile.mkdtemp(prefix="bench-media-files-")
+    workdir = harness.django_on_a_new_database(
+        "bench-media-", MEDIA_ROOT=media_root, TASKS_BACKEND="database"
     )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
     from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connections
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.contrib.auth import get_user_model
+    from django.db import connections
 
     get_user_model().objects.create_superuser("chief", "chief@example.org", "x")
     connections.close_all()
@@ -190,7 +174,7 @@ def main() -> dict:
     def median(runs, index):
         return statistics.median(run[index] for run in runs)
 
-    stored = sum(f.stat().st_size for f in Path(workdir, "media").rglob("*") if f.is_file())
+    stored = sum(f.stat().st_size for f in Path(media_root).rglob("*") if f.is_file())
     return {
         "photo": f"{WIDTH}x{HEIGHT} JPEG, {len(photo) / 1e6:.1f} MB, with GPS EXIF",
         "rounds": ROUNDS,

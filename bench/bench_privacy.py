@@ -20,10 +20,10 @@ import json
 import logging
 import os
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "privacy.json"
@@ -32,28 +32,13 @@ KNOWN = "known@example.org"
 
 
 def main() -> dict:
-    workdir = tempfile.mkdtemp(prefix="bench-privacy-")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
-        SECRET_KEY="bench-only-secret-key-bench-only-secret-key-bench-only",  # noqa: S106
-        DEBUG="false",
-        READ_DOT_ENV="false",
-        ALLOWED_HOSTS="testserver",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    logging.disable(logging.INFO)  # a line per task and per privacy request otherwise
+    harness.django_on_a_new_database("bench-privacy-")
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
     from django.urls import reverse
 
-    setup_test_environment()  # mail to the in-memory outbox
-    logging.disable(logging.INFO)  # a line per task and per privacy request otherwise
-    call_command("migrate", verbosity=0)
     settings.NEWSLETTER_SIGNUP_RATE = 999_999
     settings.PRIVACY_REQUEST_RATE = 999_999
     settings.NEWSLETTER_RESEND_SECONDS = 0  # the known address is confirmed anyway

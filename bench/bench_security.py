@@ -15,10 +15,9 @@ timings: they do not depend on the machine.
 """
 
 import json
-import os
-import sys
-import tempfile
 from pathlib import Path
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "security.json"
@@ -44,29 +43,13 @@ class CountingCache:
 
 
 def main() -> dict:
-    workdir = tempfile.mkdtemp(prefix="bench-security-")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3",
-        SECRET_KEY="bench-only-secret-key-bench-only-secret-key-bench-only",  # noqa: S106
-        DEBUG="false",
-        READ_DOT_ENV="false",
-        ALLOWED_HOSTS="testserver",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    harness.django_on_a_new_database("bench-security-")
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.COMMENT_FLOOD_SECONDS = 15
 
     from core import ratelimit

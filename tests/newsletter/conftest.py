@@ -1,3 +1,4 @@
+import contextlib
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -32,11 +33,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server on loopback that the default mailer sends to."""
-    collector = _Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
+@contextlib.contextmanager
+def serving_smtp(settings, handler):
+    """A real SMTP server on loopback, answering with `handler`, that the default mailer
+    sends to while the block runs."""
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
     settings.MAILERS = {
         "default": {
@@ -45,9 +46,16 @@ def smtp_server(settings):
         }
     }
     try:
-        yield collector
+        yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback that the default mailer sends to."""
+    with serving_smtp(settings, _Collector()) as collector:
+        yield collector
 
 
 @pytest.fixture

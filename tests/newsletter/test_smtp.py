@@ -1,7 +1,6 @@
 """Delivery through a real SMTP server on loopback (aiosmtpd): what actually arrives."""
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.urls import reverse
 
@@ -10,7 +9,7 @@ from newsletter import services
 from newsletter.models import Delivery, Mailing, Subscriber
 from tests.factories.blog import ArticleFactory
 from tests.factories.newsletter import SubscriberFactory
-from tests.newsletter.conftest import _Collector, _free_port
+from tests.newsletter.conftest import _Collector, serving_smtp
 from tests.newsletter.helpers import link_to
 
 pytestmark = pytest.mark.django_db
@@ -211,19 +210,8 @@ class _Picky(_Collector):
 
 @pytest.fixture
 def picky_server(settings):
-    collector = _Picky()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
-        }
-    }
-    try:
+    with serving_smtp(settings, _Picky()) as collector:
         yield collector
-    finally:
-        controller.stop()
 
 
 def test_refused_address_fails_deferred_one_waits_dropped_line_resumes(picky_server):
