@@ -1,22 +1,55 @@
+from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.text import Truncator
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from comments.models import ArticleDiscussion, Comment, DiscussionSettings
-from comments.services import comment_moderate
+from comments.services import CommentRefused, Poster, comment_moderate, comment_submit
 from core.addresses import EmailAddressField
+
+# One-click moderation: the URL's verb, the status it gives, and what the message says.
+MODERATION_VERBS = {
+    "approve": (Comment.Status.APPROVED, "approved"),
+    "unapprove": (Comment.Status.PENDING, "moved back to pending"),
+    "spam": (Comment.Status.SPAM, "marked as spam"),
+    "trash": (Comment.Status.TRASH, "moved to the trash"),
+}
+# Said when another editor got there first: the comment already has a status the
+# editor did not see.
+ALREADY = {
+    Comment.Status.PENDING: "This comment was already waiting for moderation.",
+    Comment.Status.APPROVED: "This comment was already approved.",
+    Comment.Status.SPAM: "This comment was already marked as spam.",
+    Comment.Status.TRASH: "This comment was already in the trash.",
+}
+COMMENT_MISSING = "That comment no longer exists (another editor may have deleted it)."
+REPLY_EMPTY = "Write a reply before sending it."
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=65525, strip=True
+    )
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, newest first within each status."""
 
-    list_display = ("author_name", "author_email", "excerpt", "article", "status", "created_at",
-                    "ip_address")  # fmt: skip
-    list_display_links = ("excerpt",)
+    # Four columns and the checkbox fit beside the nav and filter sidebars at 1280 px: the
+    # article, the address and the row's actions are lines under the comment's text.
+    list_display = ("author_name", "comment_cell", "status_label", "created_at")
+    list_display_links = ("author_name",)
     list_filter = ("status", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("article",)
     search_fields = ("author_name", "author_email", "author_url", "body", "ip_address")
@@ -27,6 +60,7 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = ("article", "parent", "created_at", "ip_address", "user_agent", "depth",
                        "user")  # fmt: skip
     change_list_template = "admin/comments/comment/change_list.html"
+    change_form_template = "admin/comments/comment/change_form.html"
     # An edited address in its stored form, an invalid international domain refused.
     formfield_overrides = {models.EmailField: {"form_class": EmailAddressField}}
 
@@ -42,9 +76,173 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return (pending_first.asc(), "-created_at", "-pk")
 
+    class Media:
+        css = {"all": ["css/admin-comments.css"]}
+
     @admin.display(description="comment")
-    def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
+    def comment_cell(self, comment):
+        # The text (a few lines), the article, the poster's address, and the row's
+        # one-click actions; the buttons belong to a form outside the changelist's own
+        # (forms cannot nest).
+        return render_to_string(
+            "admin/comments/comment/_comment_cell.html",
+            {"comment": comment, "verbs": self._verbs_for(comment)},
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, comment):
+        return format_html(
+            '<span class="comment-status comment-status-{}">{}</span>',
+            comment.status,
+            comment.get_status_display(),
+        )
+
+    @staticmethod
+    def _verbs_for(comment):
+        """The one-click actions that change this comment: (verb, label) pairs."""
+        labels = {"approve": "Approve", "unapprove": "Unapprove", "spam": "Spam",
+                  "trash": "Trash"}  # fmt: skip
+        return [
+            (verb, labels[verb])
+            for verb, (status, _done) in MODERATION_VERBS.items()
+            if status != comment.status
+        ]
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<int:object_id>/moderate/<str:verb>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name=f"{prefix}_moderate",
+            ),
+            path(
+                "<int:object_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name=f"{prefix}_approve",
+            ),
+            path(
+                "<int:object_id>/reply/",
+                self.admin_site.admin_view(self.reply_view),
+                name=f"{prefix}_reply",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _next_url(self, request, default):
+        """Where the editor came from (the list with its filters), if it is ours."""
+        url = request.POST.get("next") or request.GET.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return url if url and safe else default
+
+    def _moderate_one(self, request, object_id, status, done):
+        """Give one comment `status` if it still has the status the editor saw; say
+        what happened, and return whether it changed."""
+        seen = request.POST.get("seen", "")
+        changing = Comment.objects.filter(pk=object_id).exclude(status=status)
+        if seen in Comment.Status.values:
+            changing = changing.filter(status=seen)
+        with transaction.atomic():
+            changed = comment_moderate(comments=changing, status=status)
+        if changed:
+            self.message_user(request, f"The comment was {done}.", messages.SUCCESS)
+            return True
+        current = Comment.objects.filter(pk=object_id).values_list("status", flat=True).first()
+        if current is None:
+            self.message_user(request, COMMENT_MISSING, messages.ERROR)
+        else:
+            self.message_user(request, ALREADY[current], messages.WARNING)
+        return False
+
+    @method_decorator(require_POST)
+    def moderate_view(self, request, object_id, verb):
+        """One comment's row button (list or change page): POST only, then back."""
+        if verb not in MODERATION_VERBS:
+            raise Http404
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        self._moderate_one(request, object_id, *MODERATION_VERBS[verb])
+        return redirect(self._next_url(request, reverse("admin:comments_comment_changelist")))
+
+    def approve_view(self, request, object_id):
+        """The page the editors' email links to: the comment and one Approve button."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = Comment.objects.select_related("article").filter(pk=object_id).first()
+        queue_url = reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+        if comment is None:
+            self.message_user(request, COMMENT_MISSING, messages.ERROR)
+            return redirect(queue_url)
+        if request.method == "POST":
+            if self._moderate_one(request, object_id, *MODERATION_VERBS["approve"]):
+                return redirect(queue_url)
+            return redirect("admin:comments_comment_approve", object_id=comment.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Approve this comment?",
+            "comment": comment,
+            "already": ALREADY.get(comment.status)
+            if comment.status != Comment.Status.PENDING
+            else "",
+            "queue_url": queue_url,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/comments/comment/approve.html", context)
+
+    @method_decorator(require_POST)
+    def reply_view(self, request, object_id):
+        """Answer a comment as the signed-in editor (a pending comment is approved first,
+        as WordPress's "Approve and Reply" does: a reply cannot hang under a hidden one)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = Comment.objects.select_related("article").filter(pk=object_id).first()
+        if comment is None:
+            self.message_user(request, COMMENT_MISSING, messages.ERROR)
+            return redirect("admin:comments_comment_changelist")
+        change_url = reverse("admin:comments_comment_change", args=[comment.pk])
+        form = ReplyForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, REPLY_EMPTY, messages.ERROR)
+            return redirect(change_url)
+        user = request.user
+        try:
+            with transaction.atomic():
+                if comment.status == Comment.Status.PENDING:
+                    comment_moderate(
+                        comments=Comment.objects.filter(pk=comment.pk),
+                        status=Comment.Status.APPROVED,
+                    )
+                reply = comment_submit(
+                    article=comment.article,
+                    author_name=user.get_full_name() or user.get_username(),
+                    author_email=user.email,
+                    body=form.cleaned_data["body"],
+                    parent_id=comment.pk,
+                    poster=Poster(
+                        user=user,
+                        ip_address=request.META.get("REMOTE_ADDR", ""),
+                        user_agent=request.headers.get("User-Agent", "")[:500],
+                    ),
+                )
+        except CommentRefused as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return redirect(change_url)
+        self.message_user(
+            request, f"Your reply was {reply.get_status_display().lower()}.", messages.SUCCESS
+        )
+        return redirect(change_url)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = Comment.objects.filter(pk=object_id).only("pk", "status").first()
+        if comment is None:
+            self.message_user(request, COMMENT_MISSING, messages.ERROR)
+            return redirect("admin:comments_comment_changelist")
+        extra_context = {**(extra_context or {}), "verbs": self._verbs_for(comment),
+                         "reply_form": ReplyForm()}  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         counts = dict(Comment.objects.order_by().values_list("status").annotate(count=Count("pk")))

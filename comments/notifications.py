@@ -52,6 +52,9 @@ def send_comment_notification(comment: Comment) -> int:
         "site_name": site.display_name,
         "comment_url": settings.SITE_URL + comment.get_absolute_url(),
         "admin_url": admin_url,
+        # A held comment's link: a page with the comment and one Approve button.
+        "approve_url": settings.SITE_URL
+        + reverse("admin:comments_comment_approve", args=[comment.pk]),
         "queue_url": settings.SITE_URL
         + reverse("admin:comments_comment_changelist")
         + "?status__exact=pending",

@@ -42,7 +42,8 @@ def test_held_comment_emails_the_editors_with_links_to_act(
     (message,) = mailoutbox
     assert sorted(message.to) == editors
     assert message.subject == f'[Broadsheet] Please moderate: "{article.title}"'
-    admin_url = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
+    # The link leads to a page with the comment and one Approve button.
+    admin_url = settings.SITE_URL + reverse("admin:comments_comment_approve", args=[comment.pk])
     assert admin_url in message.body
     assert "A thoughtful remark about logistics." in message.body
     assert "ada@example.net" in message.body  # editors see the address
