@@ -1,6 +1,5 @@
 from django import template
 from django.conf import settings
-from django.utils.safestring import mark_safe
 
 from blog import html
 from blog.models import Category
@@ -11,21 +10,17 @@ register = template.Library()
 register.filter("machine_datetime", html.machine_datetime)
 
 
-@register.simple_tag(takes_context=True)
-def page_sections(context, place):
-    """Render, in order, the templates that settings.PAGE_SECTIONS lists for `place`.
+@register.simple_tag
+def page_sections(place):
+    """The templates that settings.PAGE_SECTIONS lists for `place`, in order, for the
+    page to include: `{% page_sections "article_end" as sections %}{% for section in
+    sections %}{% include section %}{% endfor %}`.
 
     This is how other apps put their sections on blog's pages (the subscription box,
     the comment section) without blog's templates naming them: the project's settings
     wire them in, so removing an app means removing its templates from that list.
     """
-    engine = context.template.engine
-    return mark_safe(  # noqa: S308 (each section is a template, escaped as it renders)
-        "".join(
-            engine.get_template(name).render(context)
-            for name in settings.PAGE_SECTIONS.get(place, ())
-        )
-    )
+    return settings.PAGE_SECTIONS.get(place, ())
 
 
 @register.inclusion_tag("blog/_navigation.html", takes_context=True)
