@@ -40,10 +40,9 @@ SHAREABLE_STATUSES = {200, 301}
 UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError)
 
 
-def _is_paginated(request) -> bool:
-    match = request.resolver_match
-    view_class = getattr(match.func, "view_class", None) if match else None
-    return bool(getattr(view_class, "paginate_by", None))
+def _paginates(view_func) -> bool:
+    """Whether the view has pages (a class-based list with `paginate_by`)."""
+    return bool(getattr(getattr(view_func, "view_class", None), "paginate_by", None))
 
 
 def _page_key(request) -> str:
@@ -87,10 +86,12 @@ class PageCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         # A page number only where there are pages: elsewhere every number would be one
         # more copy of the same page in every cache.
-        if "page" in request.GET and request.method in ("GET", "HEAD"):
-            view_class = getattr(view_func, "view_class", None)
-            if not getattr(view_class, "paginate_by", None):
-                return HttpResponsePermanentRedirect(request.path)
+        if (
+            "page" in request.GET
+            and request.method in ("GET", "HEAD")
+            and not _paginates(view_func)
+        ):
+            return HttpResponsePermanentRedirect(request.path)
         return None
 
     @staticmethod
@@ -113,7 +114,7 @@ class PageCacheMiddleware:
             and not response.cookies
             # The page looked at the session: what it shows may depend on a cookie.
             and not has_vary_header(response, "Cookie")
-            and (not request.META.get("QUERY_STRING") or _is_paginated(request))
+            and (not request.META.get("QUERY_STRING") or _paginates(match.func))
         )
         if shared:
             patch_cache_control(
