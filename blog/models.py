@@ -130,6 +130,7 @@ class Tag(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Shown at the top of its archive.")
 
     class Meta:
         ordering = ["name", "pk"]
@@ -183,10 +184,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def lead(self) -> "Article | None":
-        """The front page's lead story: the newest article in this queryset, shown with
-        its picture large when it has one. A news desk leads with its latest story, not
-        with the latest that happens to have a picture."""
-        return self.newest_first().for_listing().first()
+        """The front page's lead story: the newest sticky article in this queryset, else
+        the newest, shown with its picture large when it has one. A news desk leads with
+        its latest story, not with the latest that happens to have a picture."""
+        return self.order_by("-is_sticky", "-published_at", "-pk").for_listing().first()
 
     def in_month(self, year: int, month: int):
         """Published in that calendar month of the site's time zone."""
@@ -272,7 +273,12 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        # Written by an author, waiting for an editor to publish it (WordPress's
+        # "Pending review").
+        PENDING = "pending", "Pending review"
         PUBLISHED = "published", "Published"
+        # Published for the newsroom only: signed-in editors see it, readers never.
+        PRIVATE = "private", "Private"
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -295,6 +301,11 @@ class Article(models.Model):
         related_name="articles",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_sticky = models.BooleanField(
+        "sticky",
+        default=False,
+        help_text="Keep it at the top of the front page as the lead story.",
+    )
     published_at = models.DateTimeField(
         "publication time",
         null=True,
@@ -331,6 +342,9 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        # Authors write and submit; only those with this permission (the Editors group)
+        # make an article public.
+        permissions = [("publish_article", "Can publish articles")]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_listing_idx")]
         constraints = [
             models.UniqueConstraint(

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "core",
     "blog",
+    "pages",
     "comments",
     "newsletter",
     # Always installed so its queue table exists whichever TASKS_BACKEND is chosen.

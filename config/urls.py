@@ -15,6 +15,8 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
     path("privacy/", include("privacy.urls")),
     path("", include("blog.urls")),
+    # Last: a page's address is any path the site does not otherwise answer.
+    path("", include("pages.urls")),
 ]
 
 # Uploaded pictures under `make run` (DEBUG); in production nginx serves MEDIA_ROOT, or
