@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "anymail",  # mail providers' backends and webhooks (bounces, complaints)
     "media",
+    "wordpress",
     "privacy",
     "axes",  # admin login lock-out (see "Security headers and abuse limits")
     "security",
