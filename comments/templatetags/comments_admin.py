@@ -16,8 +16,10 @@ register = template.Library()
 
 # The dashboard shows the newest few; the queue holds the rest.
 DASHBOARD_PENDING = 5
-# Under an article only the two decisions an editor makes while reading it.
+# Under an article only the two decisions an editor makes while reading it, for at most
+# this many comments (a spam run can hold hundreds; the queue is the place for those).
 ARTICLE_VERBS = ("approve", "spam")
+ARTICLE_PENDING = 20
 
 
 @register.simple_tag
@@ -42,19 +44,29 @@ def dashboard_pending_comments(context):
 
 
 @register.simple_tag(takes_context=True)
-def article_pending_comments(context, article) -> list:
-    """The comments held under `article`, oldest first, with their Approve and Spam
-    buttons, for a signed-in editor who may moderate them; an empty list for anyone
-    else, decided without reading the session of a request that has no session cookie
-    (which would make every reader's page vary by cookie: core/http.py)."""
+def article_pending_comments(context, article) -> dict | None:
+    """The comments held under `article` (the oldest ARTICLE_PENDING), each with its
+    Approve and Spam buttons, and whether more wait, for a signed-in editor who may
+    moderate them; None for anyone else, decided without reading the session of a
+    request that has no session cookie (which would make every reader's page vary by
+    cookie: core/http.py). One query."""
     request = getattr(context, "request", None)
     if request is None or not has_session(request):
-        return []
+        return None
     user = request.user
     if not (user.is_active and user.is_staff and user.has_perm("comments.change_comment")):
-        return []
-    held = Comment.objects.pending().filter(article=article).order_by("created_at", "pk")
-    return [(comment, _article_verbs(comment)) for comment in held]
+        return None
+    held = list(
+        Comment.objects.pending()
+        .filter(article=article)
+        .order_by("created_at", "pk")[: ARTICLE_PENDING + 1]
+    )
+    if not held:
+        return None
+    return {
+        "comments": [(comment, _article_verbs(comment)) for comment in held[:ARTICLE_PENDING]],
+        "has_more": len(held) > ARTICLE_PENDING,
+    }
 
 
 def _article_verbs(comment) -> list[tuple[str, str]]:

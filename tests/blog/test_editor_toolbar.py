@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
+from comments.templatetags.comments_admin import ARTICLE_PENDING
 from tests.factories.blog import ArticleFactory, UserFactory
 from tests.factories.comments import CommentFactory
 
@@ -211,3 +212,14 @@ def test_nginx_bypasses_its_cache_on_the_session_cookie_the_toolbar_needs():
     assert f"map $cookie_{settings.SESSION_COOKIE_NAME} $broadsheet_signed_in" in conf
     assert "proxy_cache_bypass $broadsheet_signed_in;" in conf
     assert "proxy_no_cache $broadsheet_signed_in;" in conf
+
+
+def test_a_flood_of_held_comments_shows_the_oldest_and_points_to_the_queue(editor_client, article):
+    CommentFactory.create_batch(ARTICLE_PENDING + 1, article=article, body="Buy now")
+
+    response = editor_client.get(article.get_absolute_url())
+
+    section = response.text[response.text.index(HELD) :]
+    assert section.count('class="pending-comment"') == ARTICLE_PENDING
+    assert f"Awaiting moderation: the oldest {ARTICLE_PENDING}" in section
+    assert reverse("admin:comments_comment_changelist") + "?status__exact=pending" in section
