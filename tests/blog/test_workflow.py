@@ -82,7 +82,7 @@ def test_editor_chooses_between_draft_pending_and_publish(editor_client):
         "published": "Publish",
     }
     html = page.content.decode()
-    assert '<button type="submit" name="_workflow" value="published" class="default">' in html
+    assert 'name="_workflow" value="published" class="button default">Publish<' in html
     # What the Enter key presses (the first button) never publishes.
     assert html.index('value="draft"') < html.index('value="published"')
 
