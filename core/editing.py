@@ -12,24 +12,47 @@ any admin of ours can take it.
 """
 
 from django import forms
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.formats import date_format
 
 VERSION_FIELD = "edit_version"
 
 CONFLICT_MESSAGE = (
-    "Someone else saved this at {time}, after you opened it, so nothing was saved. "
+    "{who} saved this at {time}, after you opened it, so nothing was saved. "
     "Your version is below: to keep theirs, open it again from the list; to replace "
     "theirs with yours, save again."
 )
+SOMEONE = "Someone else"
+YOU_ELSEWHERE = "You (in another tab or window)"
+
+
+def last_saved_by(instance, *, user) -> str:
+    """Who saved `instance` last, as the admin's history (LogEntry) knows it."""
+    entry = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=str(instance.pk),
+        )
+        .select_related("user")
+        .order_by("-action_time", "-pk")
+        .first()
+    )
+    if entry is None:
+        return SOMEONE
+    if entry.user_id == user.pk:
+        return YOU_ELSEWHERE
+    return entry.user.get_full_name() or entry.user.get_username()
 
 
 def _version(value) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def conflict_form(base_form, *, timestamp_field: str):
-    """A subclass of `base_form` (a ModelForm) that refuses a save over a newer row."""
+def conflict_form(base_form, *, timestamp_field: str, user):
+    """A subclass of `base_form` (a ModelForm) that refuses `user`'s save over a newer
+    row."""
 
     class ConflictCheckingForm(base_form):
         edit_version = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -64,7 +87,8 @@ def conflict_form(base_form, *, timestamp_field: str):
                 self.data[self.add_prefix(VERSION_FIELD)] = current
                 raise forms.ValidationError(
                     CONFLICT_MESSAGE.format(
-                        time=date_format(timezone.localtime(stored), "DATETIME_FORMAT")
+                        who=last_saved_by(self.instance, user=user),
+                        time=date_format(timezone.localtime(stored), "DATETIME_FORMAT"),
                     ),
                     code="edit_conflict",
                 )
@@ -87,7 +111,7 @@ class EditConflictMixin:
             fields = _flatten(self.get_fieldsets(request, obj))
         fields = [name for name in fields if name != VERSION_FIELD]
         form = super().get_form(request, obj, change=change, fields=fields, **kwargs)
-        return conflict_form(form, timestamp_field=self.edit_timestamp_field)
+        return conflict_form(form, timestamp_field=self.edit_timestamp_field, user=request.user)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

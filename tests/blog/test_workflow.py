@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.admin import ArticleAdmin
 from blog.models import Article
 from blog.signals import article_published
 from tests.factories.blog import ArticleFactory, UserFactory
@@ -239,7 +241,7 @@ def test_second_editor_saving_over_a_newer_version_is_told_and_nothing_is_lost(
     article = ArticleFactory(draft=True, title="First title")
     version = opened_version(editor_client, article)
     other = Client()
-    other.force_login(UserFactory(editor=True))
+    other.force_login(UserFactory(editor=True, first_name="Omar", last_name="Haddad"))
     other.post(change_url(article), form_of(article, title="Their title", _workflow="draft"))
 
     response = editor_client.post(
@@ -249,7 +251,7 @@ def test_second_editor_saving_over_a_newer_version_is_told_and_nothing_is_lost(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved this at" in page
+    assert "Omar Haddad saved this at" in page
     assert 'value="My title"' in page  # what they typed is kept
     article.refresh_from_db()
     assert article.title == "Their title"
@@ -278,3 +280,29 @@ def test_saving_the_version_one_opened_goes_through(editor_client):
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "Second title"
+
+
+class ShoutingForm(forms.ModelForm):
+    """An admin form of someone else's making, with a rule of its own."""
+
+    class Meta:
+        model = Article
+        fields = ("title", "slug", "body", "status", "published_at", "author")
+
+    def clean_title(self):
+        return self.cleaned_data["title"].upper()
+
+
+def test_conflict_check_and_buttons_extend_whatever_form_the_admin_has(editor_client, monkeypatch):
+    monkeypatch.setattr(ArticleAdmin, "form", ShoutingForm)
+    article = ArticleFactory(draft=True, title="First title")
+    version = opened_version(editor_client, article)
+    form = form_of(article, title="Quiet title", edit_version=version, _workflow="published")
+
+    assert editor_client.post(change_url(article), form).status_code == 302
+    stale = editor_client.post(change_url(article), form)
+
+    article.refresh_from_db()
+    assert article.title == "QUIET TITLE"  # the form's own rule ran
+    assert article.is_live  # the button's status was saved
+    assert "You (in another tab or window) saved this at" in stale.content.decode()
