@@ -57,6 +57,13 @@ def test_authors_group_writes_but_neither_publishes_nor_moderates():
     assert not {codename for app, codename in perms if app == "comments"}
 
 
+def test_editors_group_publishes_and_moderates():
+    editor = UserFactory(editor=True)
+
+    assert editor.has_perm("blog.publish_article")
+    assert editor.has_perm("comments.change_comment")
+
+
 def test_author_submits_a_draft_for_review_under_their_own_name(author_client, author):
     editor = UserFactory(editor=True)
 
