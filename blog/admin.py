@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from blog.admin_forms import ArticleAdminForm
 from blog.models import Article, Category, RelatedLink, SiteSettings, Tag
 from blog.services import article_publish, article_save, article_unpublish
 
@@ -38,6 +39,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "visibility", "published_at", "author", "link_count", "updated_at")
     list_filter = (
         VisibilityFilter,
