@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import AdminTextareaWidget
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -99,6 +98,16 @@ def markup_beyond_editor(html: str) -> list[str]:
     return sorted(beyond)
 
 
+BODY_HELP = (
+    "Pasted text keeps its words; styles, scripts, embedded frames and anything else outside "
+    "the site's allowed tags are removed on save."
+)
+BEYOND_EDITOR_HELP = (
+    "This text uses markup the visual editor would not keep ({markup}), so it is shown as "
+    "HTML: nothing is lost. Anything outside the site's allowed tags is still removed on save."
+)
+
+
 class BodyEditorWidget(AdminProseEditorWidget):
     """django-prose-editor with the site's features, the library's pictures and a button
     to pick one."""
@@ -122,6 +131,13 @@ class BodyEditorWidget(AdminProseEditorWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["picture_lookup_url"] = reverse("admin:media_image_changelist")
+        if markup := markup_beyond_editor(value if isinstance(value, str) else ""):
+            # An edit in the editor would drop this markup (an imported <dl>, say): show the
+            # HTML instead, so that nothing stored is lost by opening and saving it.
+            del context["widget"]["attrs"][f"data-django-prose-editor-{self.preset}"]
+            context["widget"]["attrs"]["data-beyond-editor"] = " ".join(markup)
+            context["widget"]["attrs"]["rows"] = 24
+            context["beyond_editor_help"] = BEYOND_EDITOR_HELP.format(markup=", ".join(markup))
         return context
 
     @property
@@ -133,20 +149,6 @@ def body_editor_widget() -> BodyEditorWidget:
     """The visual editor for an HTML body cleaned by `blog.html.clean_article_html`, for any
     admin form (articles, pages): `widgets = {"body": body_editor_widget()}`."""
     return BodyEditorWidget()
-
-
-def html_fallback_widget(markup: list[str]) -> AdminTextareaWidget:
-    return AdminTextareaWidget(attrs={"rows": 24, "data-beyond-editor": " ".join(markup)})
-
-
-BODY_HELP = (
-    "Pasted text keeps its words; styles, scripts, embedded frames and anything else outside "
-    "the site's allowed tags are removed on save."
-)
-BEYOND_EDITOR_HELP = (
-    "This text uses markup the visual editor would not keep ({markup}), so it is shown as "
-    "HTML: nothing is lost. Anything outside the site's allowed tags is still removed on save."
-)
 
 
 class PermalinkSlugInput(forms.TextInput):
@@ -196,8 +198,3 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields and self.instance.pk:
             self.fields["slug"].widget.day = self.instance.permalink_date
-        markup = markup_beyond_editor(self.instance.body) if self.instance.pk else []
-        if "body" in self.fields and markup:
-            field = self.fields["body"]
-            field.widget = html_fallback_widget(markup)
-            field.help_text = BEYOND_EDITOR_HELP.format(markup=", ".join(markup))

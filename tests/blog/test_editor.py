@@ -216,6 +216,9 @@ def test_body_editor_widget_serves_any_admin_form():
     assert EDITOR_ATTRIBUTE in html
     assert 'id="lookup_id_body_picture"' in html
     assert "django_prose_editor/configurable.js" in str(widget.media)
+    as_html = widget.render("body", "<p><q>Quoted</q></p>", attrs={"id": "id_body"})
+    assert EDITOR_ATTRIBUTE not in as_html
+    assert BEYOND_EDITOR_HELP.format(markup="q") in unescape(as_html)
 
 
 def test_new_article_form_uses_the_editor_for_an_empty_body():
