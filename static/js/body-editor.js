@@ -2,7 +2,18 @@
 // module and registers its exports as extensions. Pictures from the media library: the body
 // marker of media/body.py, <figure data-media-id="12"></figure>, with an optional
 // <figcaption> of the article's own.
-import { Node } from "django-prose-editor/editor"
+import { Link as PackageLink, Node } from "django-prose-editor/editor"
+
+// The package's link under the same name, which the editor then takes in its place: the
+// link dialog keeps an empty "Title" as title="", which would otherwise land on every link.
+export const Link = PackageLink.extend({
+  addAttributes() {
+    return {
+      ...this.parent?.(),
+      title: { default: null, renderHTML: ({ title }) => (title ? { title } : {}) },
+    }
+  },
+})
 
 export const MediaCaption = Node.create({
   name: "mediaCaption",
