@@ -124,3 +124,41 @@ def test_a_library_picture_is_inserted_and_kept_through_an_edit(page, signed_in_
     article.refresh_from_db()
     marker = f'<figure data-media-id="{image.pk}"></figure>'
     assert article.body == f"<p>Before.</p>{marker}<p>After. And more.</p>{marker}"
+
+
+WORD_PASTE = (
+    '<p class="MsoNormal" style="font-family:Calibri"><b><span lang="EN-GB">Kiel,</span></b>'
+    " the frigate sailed at dawn.<o:p></o:p></p>"
+    '<p>Officials <a href="javascript:alert(1)">declined to comment</a>.</p>'
+    '<iframe src="https://www.youtube.com/embed/abc123"></iframe>'
+    "<script>window.pasted = true</script>"
+)
+
+
+def test_html_pasted_from_word_is_stored_clean_with_its_text(page, signed_in_editor):
+    article = ArticleFactory(body="<p>Lead.</p>")
+
+    page.goto(reverse("admin:blog_article_change", args=[article.pk]))
+    page.get_by_role("textbox", name="Body").get_by_text("Lead.").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.evaluate(
+        """(html) => {
+            const data = new DataTransfer()
+            data.setData("text/html", html)
+            data.setData("text/plain", "Kiel, the frigate sailed at dawn.")
+            document.querySelector(".tiptap").dispatchEvent(
+                new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
+            )
+        }""",
+        WORD_PASTE,
+    )
+    assert page.evaluate("() => window.pasted") is None  # the pasted script never ran
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue editing").click()
+
+    article.refresh_from_db()
+    assert article.body == (
+        "<p>Lead.</p><p><strong>Kiel,</strong> the frigate sailed at dawn.</p>"
+        "<p>Officials declined to comment.</p>"
+    )
