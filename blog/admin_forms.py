@@ -34,7 +34,7 @@ BODY_EXTENSIONS = {
     "Subscript": True,
     "Superscript": True,
     "Code": True,
-    "CodeBlock": True,
+    # No code blocks: blog.html.autop splits a <pre> holding a blank line in two.
     # No "open in a new window": the site keeps neither target nor the editor's rel.
     "Link": {"enableTarget": False},
     "BulletList": True,
@@ -43,6 +43,7 @@ BODY_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
+    # Keeps the <img> of imported bodies (it has no button: pictures come from the library).
     "Image": True,
     "Table": True,
     "TableRow": True,

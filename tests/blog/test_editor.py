@@ -188,6 +188,7 @@ def test_body_with_markup_the_editor_would_drop_is_shown_as_html_and_kept(editor
         ('<blockquote cite="https://x.org/">Quoted</blockquote>', ["blockquote[cite]"]),
         ("<p><q>Short</q> and <small>fine print</small></p>", ["q", "small"]),
         ("<table><caption>Votes</caption><tr><td>1</td></tr></table>", ["caption"]),
+        ("<pre><code>make bench</code></pre>", ["pre"]),
     ],
 )
 def test_markup_beyond_editor_names_what_an_edit_would_drop(html, beyond):
