@@ -226,3 +226,14 @@ def test_new_article_form_uses_the_editor_for_an_empty_body():
     form = ArticleAdminForm()
 
     assert EDITOR_ATTRIBUTE in str(form["body"])
+
+
+def test_an_editor_can_open_the_picture_pop_up_the_insert_button_uses(editor_client):
+    ImageFactory(title="Frigate at Kiel")
+    url = reverse("admin:media_image_changelist") + "?_to_field=id&_popup=1"
+
+    response = editor_client.get(url)
+
+    assert response.status_code == 200
+    assert "Frigate at Kiel" in response.content.decode()
+    assert "data-popup-opener" in response.content.decode()
