@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from blog import services
+from blog.admin_forms import ArticleAdminForm
 from blog.models import Article, Category, RelatedLink, SiteSettings, Tag
 from blog.services import article_publish, article_save, article_unpublish
 from core.editing import EditConflictMixin
@@ -166,6 +167,7 @@ def saved_message(article: Article, *, by_publisher: bool) -> str:
 
 @admin.register(Article)
 class ArticleAdmin(EditConflictMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "visibility", "published_at", "author", "link_count", "updated_at")
     list_filter = (
         VisibilityFilter,

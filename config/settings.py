@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "privacy",
     "axes",  # admin login lock-out (see "Security headers and abuse limits")
     "security",
+    "django_prose_editor",  # the article body's visual editor (blog/admin_forms.py)
 ]
 
 MIDDLEWARE = [
