@@ -3,11 +3,13 @@ and the bodies pointing at them rewritten to the library's pictures."""
 
 import io
 import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import trustme
 from PIL import Image as PillowImage
 
 from media import body as media_body
@@ -62,7 +64,11 @@ def site():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            pass  # a handshake the client refuses is what the TLS test expects
+
+    server = Server(("127.0.0.1", 0), Handler)
     served = _Site(server)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -175,6 +181,38 @@ def test_fetch_connects_to_the_address_it_checked(site, monkeypatch):
     assert source.fetch(site.url("/pic.jpg", host="media.example")) == b"picture bytes"
     assert lookups == ["media.example"]  # resolved once, by the check
     assert site.hosts == [f"media.example:{site.port}"]
+
+
+@pytest.fixture
+def tls_site(site, monkeypatch, tmp_path):
+    """`site` over TLS, with a certificate for media.example, which resolves to 127.0.0.1;
+    the certificate's authority is trusted as a public one would be."""
+    ca = trustme.CA()
+    ca.issue_cert("media.example").configure_cert(context := ssl.create_default_context(
+        ssl.Purpose.CLIENT_AUTH))  # fmt: skip
+    site.server.socket = context.wrap_socket(site.server.socket, server_side=True)
+    ca.cert_pem.write_to_path(tmp_path / "ca.pem")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    real = socket.getaddrinfo
+
+    def resolve(host, port, *args, **kwargs):
+        host = "127.0.0.1" if host.endswith(".example") else host
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return site
+
+
+def test_fetch_over_https_checks_the_certificate_against_the_host_name(tls_site):
+    tls_site.routes["/pic.jpg"] = (200, {}, b"picture bytes")
+    source = _source(allowed_hosts=frozenset({"media.example", "other.example"}))
+
+    fetched = source.fetch(f"https://media.example:{tls_site.port}/pic.jpg")
+
+    assert fetched == b"picture bytes"
+    with pytest.raises(AttachmentUnavailable, match="could not be downloaded"):
+        source.fetch(f"https://other.example:{tls_site.port}/pic.jpg")
+    assert tls_site.hosts == [f"media.example:{tls_site.port}"]
 
 
 def test_fetch_refuses_a_name_that_resolves_to_a_private_address(monkeypatch):

@@ -259,6 +259,18 @@ def test_gutenberg_gallery_becomes_one_figure_per_picture():
     )
 
 
+def test_gutenberg_more_block_splits_off_the_excerpt():
+    converted = convert_body(
+        "<!-- wp:paragraph -->\n<p>Teaser.</p>\n<!-- /wp:paragraph -->\n\n"
+        "<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->\n\n"
+        "<!-- wp:paragraph -->\n<p>The rest.</p>\n<!-- /wp:paragraph -->"
+    )
+
+    assert converted.excerpt_html == "<p>Teaser.</p>"
+    assert converted.html == "<p>Teaser.</p>\n<p>The rest.</p>"
+    assert converted.warnings == []
+
+
 def test_gutenberg_body_gets_no_wpautop():
     converted = convert_body("<!-- wp:html -->\nline one\nline two\n<!-- /wp:html -->")
 
