@@ -63,6 +63,11 @@ _SHORTCODE_ATTR = re.compile(
 # img_caption_shortcode(): without a caption attribute, the caption is what follows the
 # picture (and the link around it).
 _CAPTIONED = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.DOTALL | re.I)
+# WP_Embed::autoembed(): an address alone on its line, or alone in a paragraph, is shown
+# as what it points at (a video, a post); here it becomes a link.
+_LONE_URL_LINE = re.compile(r"^(\s*)(https?://[^\s<>\"]+)(\s*)$", re.IGNORECASE | re.MULTILINE)
+_LONE_URL_PARAGRAPH = re.compile(r"(<p(?: [^>]*)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.I)
+_COVER_BACKGROUND = re.compile(r"background-image:\s*url\(\s*['\"]?([^'\")]+)")
 _MEDIA_SHORTCODES = frozenset({"embed", "audio", "video", "playlist"})
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
@@ -104,10 +109,16 @@ def _convert(text: str, warnings: list[str]) -> str:
     if is_blocks:
         text = _BLOCK_COMMENT.sub(lambda match: _block_comment(match, warnings), text)
     text = _SHORTCODE.sub(lambda match: _shortcode(match, warnings), text)
+    text = _LONE_URL_LINE.sub(_lone_url_as_link, text)
+    text = _LONE_URL_PARAGRAPH.sub(_lone_url_as_link, text)
     if not is_blocks:
         text = wpautop(text)
     blocks = top_level_blocks(_normalize(parse(text), warnings))
     return clean_article_html(serialize(blocks))
+
+
+def _lone_url_as_link(match: re.Match) -> str:
+    return match[1] + format_html('<a href="{0}">{0}</a>', match[2]) + match[3]
 
 
 def _warn(warnings: list[str], message: str) -> None:
@@ -134,7 +145,9 @@ def _shortcode(match: re.Match, warnings: list[str]) -> str:
     if tag in ("caption", "wp_caption"):
         return match["open"] + _caption(attrs, content) + match["close"]
     if tag in _MEDIA_SHORTCODES:
-        url = _first_url([content.strip(), *attrs.values()])
+        # [audio https://…] names its file without an attribute name.
+        bare = [token.strip("\"'") for token in match["attrs"].split()]
+        url = _first_url([content.strip(), *attrs.values(), *bare])
         if url:
             return match["open"] + format_html('<p><a href="{0}">{0}</a></p>', url) + match["close"]
         _warn(warnings, f"shortcode [{tag}] without an address removed")
@@ -298,6 +311,11 @@ def _normalize_element(element: Element, warnings: list[str]) -> list:
         kept = {name: element.attrs[name] for name in ("src", "alt", "width", "height")
                 if name in element.attrs}  # fmt: skip
         return [Element("img", kept)]
+    if "wp-block-cover" in element.classes and (
+        background := _COVER_BACKGROUND.search(element.attrs.get("style", ""))
+    ):
+        # An older cover block keeps its picture in a style; the picture is content.
+        element.children.insert(0, Element("img", {"src": background[1], "alt": ""}))
     if tag == "h1":
         tag = "h2"  # the article's title is the page's only h1
     children = _normalize(element.children, warnings)
