@@ -14,6 +14,7 @@ allow-list), and passing it again changes nothing, so saving the article keeps i
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
@@ -37,24 +38,20 @@ class ConvertedBody:
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->")
 _NEXTPAGE = re.compile(r"<!--nextpage-->")
 # A block delimiter. Block attributes are JSON in which WordPress escapes "<", ">" and
-# "--", so the first "-->" ends the comment.
+# "--" (serialize_block_attributes), so they hold no angle bracket.
 _BLOCK_COMMENT = re.compile(
     r"<!--\s+(?P<closing>/)?wp:(?P<name>[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)"
-    r"(?:\s+\{.*?\})?\s*(?P<void>/)?-->",
-    re.DOTALL,
+    r"(?:\s+\{[^<>]*?\})?\s*(?P<void>/)?-->"
 )
 # Blocks that save no HTML of their own but are no loss either.
 _SILENT_VOID_BLOCKS = frozenset({"more", "nextpage", "spacer", "separator"})
 
-# WordPress's get_shortcode_regex(), for any tag name: [[escaped]], [tag attrs],
-# [tag attrs /], [tag attrs]content[/tag].
-_SHORTCODE = re.compile(
-    r"\[(?P<open>\[?)(?P<tag>[A-Za-z][\w-]*)(?![\w-])"
-    r"(?P<attrs>[^\]/]*(?:/(?!\])[^\]/]*)*?)"
-    r"(?:(?P<selfclosing>/)\]|\](?:(?P<content>.*?)\[/(?P=tag)\])?)"
-    r"(?P<close>\]?)",
-    re.DOTALL,
-)
+# A shortcode's opening tag: [tag attrs], [tag attrs /], [[tag]] (WordPress's way to
+# write one as text). Attributes hold no bracket, so a failed match ends at the next one
+# and a hostile body full of "[" costs linear time.
+_SHORTCODE_OPEN = re.compile(r"\[(?P<open>\[?)(?P<tag>[A-Za-z][\w-]*)(?![\w-])"
+                             r"(?P<attrs>[^\[\]]*?)(?P<selfclosing>/?)\]")  # fmt: skip
+_SHORTCODE_CLOSE = re.compile(r"\[/(?P<tag>[A-Za-z][\w-]*)\]")
 # shortcode_parse_atts(): name="value", name='value', name=value.
 _SHORTCODE_ATTR = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
@@ -65,11 +62,12 @@ _SHORTCODE_ATTR = re.compile(
 _CAPTIONED = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.DOTALL | re.I)
 # WP_Embed::autoembed(): an address alone on its line, or alone in a paragraph, is shown
 # as what it points at (a video, a post); here it becomes a link.
-_LONE_URL_LINE = re.compile(r"^(\s*)(https?://[^\s<>\"]+)(\s*)$", re.IGNORECASE | re.MULTILINE)
+_LONE_URL_LINE = re.compile(r"^([ \t]*)(https?://[^\s<>\"]+)([ \t]*)$", re.I | re.MULTILINE)
 _LONE_URL_PARAGRAPH = re.compile(r"(<p(?: [^>]*)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.I)
 _COVER_BACKGROUND = re.compile(r"background-image:\s*url\(\s*['\"]?([^'\")]+)")
 _MEDIA_SHORTCODES = frozenset({"embed", "audio", "video", "playlist"})
 
+MAX_DEPTH = 100
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                    "meta", "param", "source", "track", "wbr"})  # fmt: skip
 # Removed with everything inside: code, styles, forms and widgets have no place in an
@@ -108,7 +106,7 @@ def _convert(text: str, warnings: list[str]) -> str:
     is_blocks = "<!-- wp:" in text
     if is_blocks:
         text = _BLOCK_COMMENT.sub(lambda match: _block_comment(match, warnings), text)
-    text = _SHORTCODE.sub(lambda match: _shortcode(match, warnings), text)
+    text = _shortcodes(text, warnings)
     text = _LONE_URL_LINE.sub(_lone_url_as_link, text)
     text = _LONE_URL_PARAGRAPH.sub(_lone_url_as_link, text)
     if not is_blocks:
@@ -136,24 +134,61 @@ def _block_comment(match: re.Match, warnings: list[str]) -> str:
 # --- Shortcodes -----------------------------------------------------------------------
 
 
-def _shortcode(match: re.Match, warnings: list[str]) -> str:
-    if match["open"] and match["close"]:
-        return match[0][1:-1]  # [[tag]] is how WordPress writes a shortcode as text
+def _shortcodes(text: str, warnings: list[str]) -> str:
+    """do_shortcode() for the shortcodes we can carry over; the others stay as text."""
+    closings: dict[str, tuple[list[int], list[int]]] = {}
+    for match in _SHORTCODE_CLOSE.finditer(text):
+        starts, ends = closings.setdefault(match["tag"], ([], []))
+        starts.append(match.start())
+        ends.append(match.end())
+    out: list[str] = []
+    position = 0
+    while match := _SHORTCODE_OPEN.search(text, position):
+        out.append(text[position : match.start()])
+        end, content, after = match.end(), None, match.end()
+        if not match["selfclosing"]:
+            # An enclosing shortcode runs to the first closing tag of its name.
+            starts, ends = closings.get(match["tag"], ([], []))
+            if (i := bisect_left(starts, end)) < len(starts):
+                content, after = text[end : starts[i]], ends[i]
+        if match["open"]:
+            if text[end : end + 1] == "]":  # [[tag]]
+                out.append(text[match.start() + 1 : end])
+                position = end + 1
+            elif content is not None and text[after : after + 1] == "]":  # [[tag]…[/tag]]
+                out.append(text[match.start() + 1 : after])
+                position = after + 1
+            else:  # a bracket before a shortcode
+                out.append("[")
+                position = match.start() + 1
+            continue
+        replacement = _shortcode(match, content, warnings)
+        if replacement is None:
+            out.append(match[0])  # left as text, and what it encloses read on
+            position = end
+        else:
+            out.append(replacement)
+            position = after
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _shortcode(match: re.Match, content: str | None, warnings: list[str]) -> str | None:
+    """What a shortcode (and `content`, if it encloses some) becomes, or None to leave it."""
     tag = match["tag"].lower()
     attrs = _shortcode_attrs(match["attrs"])
-    content = match["content"] or ""
-    if tag in ("caption", "wp_caption"):
-        return match["open"] + _caption(attrs, content) + match["close"]
+    if tag in ("caption", "wp_caption") and content is not None:
+        return _caption(attrs, content)
     if tag in _MEDIA_SHORTCODES:
         # [audio https://…] names its file without an attribute name.
         bare = [token.strip("\"'") for token in match["attrs"].split()]
-        url = _first_url([content.strip(), *attrs.values(), *bare])
+        url = _first_url([(content or "").strip(), *attrs.values(), *bare])
         if url:
-            return match["open"] + format_html('<p><a href="{0}">{0}</a></p>', url) + match["close"]
+            return format_html('<p><a href="{0}">{0}</a></p>', url)
         _warn(warnings, f"shortcode [{tag}] without an address removed")
-        return match["open"] + match["close"]
+        return ""
     _warn(warnings, f"unknown shortcode [{tag}] left as text")
-    return match[0]
+    return None
 
 
 def _shortcode_attrs(text: str) -> dict[str, str]:
@@ -213,7 +248,9 @@ class _TreeBuilder(HTMLParser):
             self._close("li")
         element = Element(tag, {name: value or "" for name, value in attrs})
         self._stack[-1].children.append(element)
-        if tag not in _VOID:
+        # Past MAX_DEPTH an element's content goes to its parent: no post nests that deep,
+        # and the steps after this one recurse once per level.
+        if tag not in _VOID and len(self._stack) <= MAX_DEPTH:
             self._stack.append(element)
 
     def handle_startendtag(self, tag, attrs):
@@ -245,9 +282,25 @@ class _TreeBuilder(HTMLParser):
 def parse(html: str) -> list:
     """`html` as a list of nodes: Elements and strings (text, entities decoded)."""
     parser = _TreeBuilder()
-    parser.feed(html)
+    parser.feed(_without_comments(html))
     parser.close()
     return parser.root.children
+
+
+def _without_comments(html: str) -> str:
+    """`html` without comments (an unclosed one runs to the end, as in a browser), and
+    with `<!` and `<?` as text: no declaration or processing instruction belongs in a
+    body, and the standard library's parser takes quadratic time over unclosed ones."""
+    out, position = [], 0
+    while (start := html.find("<!--", position)) != -1:
+        out.append(html[position:start])
+        end = html.find("-->", start + 4)
+        if end == -1:
+            position = len(html)
+            break
+        position = end + 3
+    out.append(html[position:])
+    return "".join(out).replace("<!", "&lt;!").replace("<?", "&lt;?")
 
 
 def serialize(blocks: list[Element]) -> str:
