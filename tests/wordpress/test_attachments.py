@@ -436,3 +436,35 @@ def test_rewrite_keeps_markers_already_there():
     html = f'<p>Text</p>\n<figure data-media-id="{image.pk}"></figure>'
 
     assert rewrite_pictures(html, {}) == (html, [])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://old.example/wp-content/uploads/2020/01/boat.jpg",
+        "http://old.example/wp-content/uploads/2020/01/boat-1024x683.jpg",
+        "https://old.example/wp-content/uploads/2020/01/boat-scaled.jpg?resize=640",
+        "https://i0.wp.com/old.example/wp-content/uploads/2020/01/boat.jpg?w=640",
+        "https://www.new-name.example/wp-content/uploads/2020/01/boat-300x200.jpg",
+    ],
+)
+def test_rewrite_knows_the_addresses_of_an_upload(src):
+    image = ImageFactory()
+
+    html, missing = rewrite_pictures(
+        convert_body(f'<img src="{src}" alt="">').html, {UPLOAD: image}
+    )
+
+    assert html == f'<figure data-media-id="{image.pk}"></figure>'
+    assert missing == []
+
+
+def test_rewrite_does_not_take_another_upload_for_the_picture():
+    html, missing = rewrite_pictures(
+        convert_body('<img src="https://old.example/wp-content/uploads/2020/01/boat2.jpg">').html,
+        {UPLOAD: object()},
+    )
+
+    assert html == ""
+    assert missing == ["https://old.example/wp-content/uploads/2020/01/boat2.jpg"]

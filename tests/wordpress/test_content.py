@@ -333,3 +333,42 @@ def test_theme_unit_test_embeds_become_links_and_widgets_are_reported():
     assert '<a href="https://twitter.com/WordPress/status/1057136472321613824"' in embeds.html
     assert "block wp:archives dropped: WordPress made its content on display" in widgets.warnings
     assert "unknown shortcode [gallery] left as text" in widgets.warnings
+
+
+# --- What an export can hold on purpose --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<div>" * 3000 + "deep text",
+        "<!-- wp:x {" * 2000 + "after",
+        "[caption]" * 2000,
+        "<svg" * 2000,
+        "<pre>" * 2000,
+        "<![CDATA[" * 2000,
+        " " * 20000 + "x",
+    ],
+    ids=[
+        "nesting",
+        "open-block-comments",
+        "open-captions",
+        "open-svg",
+        "open-pre",
+        "cdata",
+        "spaces",
+    ],
+)
+def test_hostile_shapes_convert_to_clean_html(raw):
+    converted = convert_body(raw)
+
+    assert clean_article_html(converted.html) == converted.html
+    assert "<svg" not in converted.html and "<!--" not in converted.html
+
+
+def test_deep_nesting_keeps_the_text():
+    assert convert_body("<div>" * 3000 + "deep text").html == "<p>deep text</p>"
+
+
+def test_an_unclosed_comment_hides_the_rest_as_it_did_on_the_old_site():
+    assert convert_body("Shown.\n\n<!-- a note never closed\n\nHidden.").html == "<p>Shown.</p>"
