@@ -468,3 +468,23 @@ def test_rewrite_does_not_take_another_upload_for_the_picture():
 
     assert html == ""
     assert missing == ["https://old.example/wp-content/uploads/2020/01/boat2.jpg"]
+
+
+@pytest.mark.django_db
+def test_rewrite_tells_uploads_apart_whose_names_look_like_sizes():
+    base = "https://old.example/wp-content/uploads/2013/03/image-alignment"
+    wide, small = ImageFactory(), ImageFactory()
+    pictures = {f"{base}-1200x4002.jpg": wide, f"{base}-150x150.jpg": small}
+    converted = convert_body(
+        f'<img src="{base}-1200x4002.jpg"><img src="{base}-150x150.jpg">'
+        f'<img src="{base}-1200x4002-300x100.jpg">'
+    )
+
+    html, _ = rewrite_pictures(converted.html, pictures)
+
+    assert media_body.ids_in(html) == {wide.pk, small.pk}
+    assert [int(match["id"]) for match in media_body.MARKER.finditer(html)] == [
+        wide.pk,
+        small.pk,
+        wide.pk,
+    ]
