@@ -149,8 +149,9 @@ class AttachmentSource:
         parts = urlsplit(url)
         host, port = parts.hostname, pool.port
         default_port = port == (443 if parts.scheme == "https" else 80)
+        name = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed
         headers = {
-            "Host": host if default_port else f"{host}:{port}",
+            "Host": name if default_port else f"{name}:{port}",
             "User-Agent": "Broadsheet WordPress import",
         }
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
