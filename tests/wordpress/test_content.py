@@ -306,6 +306,24 @@ def test_every_theme_unit_test_body_converts_to_html_the_article_keeps_as_is():
 
 
 @needs_theme_data
+def test_theme_unit_test_markup_post_gets_wordpress_paragraphs_and_keeps_its_poem():
+    raw = theme_bodies()["Markup: HTML Tags and Formatting"]
+    poem = raw[raw.index("<pre>") : raw.index("</pre>") + len("</pre>")]
+
+    autop = wpautop(raw)
+    converted = convert_body(raw)
+
+    assert autop.startswith(
+        "<p><strong>Headings</strong></p>\n<h1>Header one</h1>\n<h2>Header two</h2>\n"
+    )
+    assert "<p>Single line blockquote:</p>\n<blockquote><p>Stay hungry. Stay foolish.</p>" in autop
+    assert poem in autop  # wpautop leaves <pre> alone, blank lines and all
+    assert "\n\n\n\tTwo roads diverged in a yellow wood," in converted.html
+    # HTML ignores a line feed right after <pre>; the blank lines of the poem stay.
+    assert "<pre><cite>Robert Frost</cite>\n\n\n\tTwo roads" in converted.html
+
+
+@needs_theme_data
 def test_theme_unit_test_captions_become_figures():
     converted = convert_body(theme_bodies()["Markup: Image Alignment"])
 
