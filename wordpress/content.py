@@ -15,6 +15,7 @@ allow-list), and passing it again changes nothing, so saving the article keeps i
 
 import re
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
@@ -85,20 +86,25 @@ _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "block
 _LINK_SCHEMES = frozenset({"http", "https"})
 
 
-def convert_body(raw: str) -> ConvertedBody:
-    """`raw` (a WXR item's content:encoded) as clean article HTML, with what was lost."""
+def convert_body(raw: str, *, attachment_urls: Mapping[int, str] | None = None) -> ConvertedBody:
+    """`raw` (a WXR item's content:encoded) as clean article HTML, with what was lost.
+
+    `attachment_urls` (WordPress attachment id → its URL) lets `[gallery ids="…"]`
+    become the pictures it showed; without it, or without ids, the gallery is reported.
+    """
+    urls = attachment_urls or {}
     text = remove_control_characters(raw).replace("\r\n", "\n").replace("\r", "\n")
     warnings: list[str] = []
     more = _MORE.search(text)
     if more is None:
-        return ConvertedBody(html=_convert(text, warnings), warnings=warnings)
+        return ConvertedBody(html=_convert(text, warnings, urls), warnings=warnings)
     whole = text[: more.start()] + text[more.end() :]
-    html = _convert(whole, warnings)
-    excerpt = _convert(text[: more.start()], [])
+    html = _convert(whole, warnings, urls)
+    excerpt = _convert(text[: more.start()], [], urls)
     return ConvertedBody(html=html, warnings=warnings, excerpt_html=excerpt)
 
 
-def _convert(text: str, warnings: list[str]) -> str:
+def _convert(text: str, warnings: list[str], attachment_urls: Mapping[int, str]) -> str:
     if _NEXTPAGE.search(text):
         text = _NEXTPAGE.sub("\n\n", text)
         _warn(warnings, "page breaks (<!--nextpage-->) removed: the post is one page here")
@@ -106,7 +112,7 @@ def _convert(text: str, warnings: list[str]) -> str:
     is_blocks = "<!-- wp:" in text
     if is_blocks:
         text = _BLOCK_COMMENT.sub(lambda match: _block_comment(match, warnings), text)
-    text = _shortcodes(text, warnings)
+    text = _shortcodes(text, warnings, attachment_urls)
     text = _LONE_URL_LINE.sub(_lone_url_as_link, text)
     text = _LONE_URL_PARAGRAPH.sub(_lone_url_as_link, text)
     if not is_blocks:
@@ -134,7 +140,7 @@ def _block_comment(match: re.Match, warnings: list[str]) -> str:
 # --- Shortcodes -----------------------------------------------------------------------
 
 
-def _shortcodes(text: str, warnings: list[str]) -> str:
+def _shortcodes(text: str, warnings: list[str], attachment_urls: Mapping[int, str]) -> str:
     """do_shortcode() for the shortcodes we can carry over; the others stay as text."""
     closings: dict[str, tuple[list[int], list[int]]] = {}
     for match in _SHORTCODE_CLOSE.finditer(text):
@@ -162,7 +168,7 @@ def _shortcodes(text: str, warnings: list[str]) -> str:
                 out.append("[")
                 position = match.start() + 1
             continue
-        replacement = _shortcode(match, content, warnings)
+        replacement = _shortcode(match, content, warnings, attachment_urls)
         if replacement is None:
             out.append(match[0])  # left as text, and what it encloses read on
             position = end
@@ -173,12 +179,16 @@ def _shortcodes(text: str, warnings: list[str]) -> str:
     return "".join(out)
 
 
-def _shortcode(match: re.Match, content: str | None, warnings: list[str]) -> str | None:
+def _shortcode(match: re.Match, content: str | None, warnings: list[str],
+               attachment_urls: Mapping[int, str]) -> str | None:  # fmt: skip
     """What a shortcode (and `content`, if it encloses some) becomes, or None to leave it."""
     tag = match["tag"].lower()
     attrs = _shortcode_attrs(match["attrs"])
     if tag in ("caption", "wp_caption") and content is not None:
         return _caption(attrs, content)
+    ids = attrs.get("ids") or attrs.get("include")
+    if tag == "gallery" and ids and attachment_urls:
+        return _gallery(ids, warnings, attachment_urls)
     if tag in _MEDIA_SHORTCODES:
         # [audio https://…] names its file without an attribute name.
         bare = [token.strip("\"'") for token in match["attrs"].split()]
@@ -189,6 +199,18 @@ def _shortcode(match: re.Match, content: str | None, warnings: list[str]) -> str
         return ""
     _warn(warnings, f"unknown shortcode [{tag}] left as text")
     return None
+
+
+def _gallery(ids: str, warnings: list[str], attachment_urls: Mapping[int, str]) -> str:
+    """[gallery ids="3,5"]: each picture a figure of its own, in the gallery's order."""
+    figures = []
+    for wp_id in re.findall(r"\d+", ids):
+        url = attachment_urls.get(int(wp_id))
+        if url is None:
+            _warn(warnings, f"gallery picture {wp_id} is not an attachment of the export")
+            continue
+        figures.append(format_html('<figure><img src="{}" alt=""></figure>', url))
+    return "".join(figures)
 
 
 def _shortcode_attrs(text: str) -> dict[str, str]:

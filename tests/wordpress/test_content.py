@@ -139,6 +139,22 @@ def test_unknown_shortcodes_are_reported_and_left_as_text():
     ]
 
 
+def test_gallery_shortcode_with_ids_becomes_its_pictures():
+    urls = {
+        3: "https://e.org/wp-content/uploads/a.jpg",
+        5: "https://e.org/wp-content/uploads/b.jpg",
+    }
+
+    converted = convert_body('Look:\n\n[gallery columns="2" ids="5,3,9"]', attachment_urls=urls)
+
+    assert converted.html == (
+        "<p>Look:</p>\n"
+        '<figure><img src="https://e.org/wp-content/uploads/b.jpg" alt=""></figure>\n'
+        '<figure><img src="https://e.org/wp-content/uploads/a.jpg" alt=""></figure>'
+    )
+    assert converted.warnings == ["gallery picture 9 is not an attachment of the export"]
+
+
 def test_escaped_shortcode_is_text_without_a_warning():
     converted = convert_body("Write [[gallery]] to show a gallery.")
 
