@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -122,7 +122,9 @@ def _convert(text: str, warnings: list[str], attachment_urls: Mapping[int, str])
 
 
 def _lone_url_as_link(match: re.Match) -> str:
-    return match[1] + format_html('<a href="{0}">{0}</a>', match[2]) + match[3]
+    # The address is HTML source (the classic editor writes & as &amp;): decoded first,
+    # so that format_html's escaping gives it back as it was.
+    return match[1] + format_html('<a href="{0}">{0}</a>', unescape(match[2])) + match[3]
 
 
 def _warn(warnings: list[str], message: str) -> None:
@@ -234,7 +236,7 @@ def _caption(attrs: dict[str, str], content: str) -> str:
 def _first_url(candidates: list[str]) -> str | None:
     for candidate in candidates:
         if urlsplit(candidate).scheme in _LINK_SCHEMES and " " not in candidate:
-            return candidate
+            return unescape(candidate)  # HTML source, escaped again by format_html
     return None
 
 

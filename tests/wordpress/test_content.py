@@ -162,6 +162,15 @@ def test_escaped_shortcode_is_text_without_a_warning():
     assert converted.warnings == []
 
 
+def test_an_address_written_with_entities_links_to_the_same_address():
+    converted = convert_body("https://www.youtube.com/watch?v=abc&amp;t=10\n\nText")
+
+    assert converted.html == (
+        '<p><a href="https://www.youtube.com/watch?v=abc&amp;t=10" rel="noopener noreferrer">'
+        "https://www.youtube.com/watch?v=abc&amp;t=10</a></p>\n<p>Text</p>"
+    )
+
+
 def test_embed_shortcode_becomes_a_link():
     converted = convert_body("[embed]https://www.youtube.com/watch?v=abc[/embed]")
 
