@@ -79,7 +79,7 @@ class AttachmentSource:
             raise AttachmentUnavailable(f"{url}: only http and https addresses are fetched")
         if self.media_dir is not None:
             path = self._local_path(url, parts.path)
-            if path.is_file():
+            if path is not None and path.is_file():
                 return self._read_file(url, path)
         if not self.download:
             where = f"not in {self.media_dir}" if self.media_dir else "no media folder given"
@@ -88,25 +88,29 @@ class AttachmentSource:
 
     # --- The uploads folder -------------------------------------------------------------
 
-    def _local_path(self, url: str, url_path: str) -> Path:
+    def _local_path(self, url: str, url_path: str) -> Path | None:
         path = unquote(url_path)
-        relative = path.split(_UPLOADS, 1)[1] if _UPLOADS in path else path.lstrip("/")
+        relative = path.split(_UPLOADS, 1)[1] if _UPLOADS in path else path
         parts = PurePosixPath(relative).parts
-        if "\x00" in relative or ".." in parts or "\\" in relative or not parts:
+        if not relative.strip("/"):
+            return None  # the site's root: no file to look for
+        if "\x00" in relative or ".." in parts or "\\" in relative:
             raise AttachmentUnavailable(f"{url}: refused, the path leaves the media folder")
-        candidate = self.media_dir.joinpath(*parts).resolve()
+        candidate = self.media_dir.joinpath(*(part for part in parts if part != "/")).resolve()
         # resolve() follows links, so a link pointing out of the folder is refused too.
         if not candidate.is_relative_to(self.media_dir):
             raise AttachmentUnavailable(f"{url}: refused, the path leaves the media folder")
         return candidate
 
     def _read_file(self, url: str, path: Path) -> bytes:
-        if path.stat().st_size > self.max_bytes:
-            raise AttachmentUnavailable(f"{url}: larger than {self.max_bytes} bytes")
         try:
-            return path.read_bytes()
+            with path.open("rb") as file:
+                data = file.read(self.max_bytes + 1)
         except OSError as error:
             raise AttachmentUnavailable(f"{url}: {path} cannot be read ({error})") from None
+        if len(data) > self.max_bytes:
+            raise AttachmentUnavailable(f"{url}: larger than {self.max_bytes} bytes")
+        return data
 
     # --- The web ------------------------------------------------------------------------
 

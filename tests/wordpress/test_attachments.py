@@ -125,6 +125,15 @@ def test_fetch_refuses_a_path_out_of_the_uploads_folder(tmp_path, url):
         source.fetch(url)
 
 
+def test_fetch_reads_an_absolute_looking_path_inside_the_uploads_folder(tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd").write_bytes(b"inside")
+
+    source = AttachmentSource(media_dir=tmp_path, download=False)
+
+    assert source.fetch("https://old.example/wp-content/uploads/%2Fetc%2Fpasswd") == b"inside"
+
+
 def test_fetch_refuses_other_schemes(tmp_path):
     with pytest.raises(AttachmentUnavailable, match="only http and https"):
         AttachmentSource(media_dir=tmp_path, download=True).fetch("file:///etc/passwd")
