@@ -118,3 +118,16 @@ def test_readers_cannot_reach_the_page_admin(client):
     response = client.get(ADD_URL)
 
     assert response.status_code == 302
+
+
+def test_a_page_with_subpages_cannot_be_deleted_before_them(editor_client):
+    about = PageFactory(title="About", slug="about")
+    PageFactory(title="The team", slug="team", parent=about)
+
+    response = editor_client.post(
+        reverse("admin:pages_page_delete", args=[about.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 200
+    assert "The team" in response.text  # named as what must go first
+    assert Page.objects.filter(pk=about.pk).exists()

@@ -1,9 +1,11 @@
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from blog.models import SiteSettings
 from tests.factories.blog import ArticleFactory
@@ -109,3 +111,13 @@ def test_pages_cost_the_sitemap_two_queries_whatever_their_number(client, size):
         client.get(reverse("blog:sitemap"))
 
     assert sum('FROM "pages_page"' in query["sql"] for query in queries) == 2  # count, page
+
+
+def test_the_site_version_expires_when_the_next_scheduled_page_goes_live(page_cache):
+    from core import invalidation
+
+    PageFactory(scheduled=True, published_at=timezone.now() + timedelta(minutes=10))
+
+    invalidation.bump()
+
+    assert 590 <= invalidation._seconds_to_next_change() <= 601
