@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
+from blog.admin_forms import body_editor_widget
+from core.editing import EditConflictMixin
 from pages.models import Page
 
 
@@ -13,7 +15,7 @@ class ParentChoiceField(forms.ModelChoiceField):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ("title", "address", "status", "menu_order", "updated_at")
     list_filter = ("status", ("parent", admin.RelatedOnlyFieldListFilter), "author")
     list_select_related = ("author",)
@@ -28,6 +30,13 @@ class PageAdmin(admin.ModelAdmin):
     @admin.display(description="address", ordering="path")
     def address(self, page):
         return page.get_absolute_url()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            # The articles' visual editor; the model cleans the body on save whatever
+            # the widget sends.
+            kwargs["widget"] = body_editor_widget()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "parent":

@@ -131,3 +131,30 @@ def test_a_page_with_subpages_cannot_be_deleted_before_them(editor_client):
     assert response.status_code == 200
     assert "The team" in response.text  # named as what must go first
     assert Page.objects.filter(pk=about.pk).exists()
+
+
+def test_page_body_is_written_in_the_articles_visual_editor(editor_client):
+    page = PageFactory(body="<p>Who we are.</p>")
+
+    response = editor_client.get(reverse("admin:pages_page_change", args=[page.pk]))
+
+    assert response.status_code == 200
+    assert "prose-editor" in response.content.decode()
+
+
+def test_second_editor_saving_a_page_over_a_newer_version_is_told_and_keeps_the_text(
+    editor_client, client
+):
+    page = PageFactory(title="About", slug="about", body="<p>Who we are.</p>")
+    change_url = reverse("admin:pages_page_change", args=[page.pk])
+    opened = editor_client.get(change_url).context["adminform"].form["edit_version"].value()
+    other = UserFactory(editor=True)
+    client.force_login(other)
+    client.post(change_url, page_form(body="<p>Their words.</p>", edit_version=opened))
+
+    stale = editor_client.post(change_url, page_form(body="<p>My words.</p>", edit_version=opened))
+
+    assert stale.status_code == 200
+    assert "My words." in stale.content.decode()
+    page.refresh_from_db()
+    assert page.body == "<p>Their words.</p>"
