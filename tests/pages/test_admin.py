@@ -139,7 +139,7 @@ def test_page_body_is_written_in_the_articles_visual_editor(editor_client):
     response = editor_client.get(reverse("admin:pages_page_change", args=[page.pk]))
 
     assert response.status_code == 200
-    assert "prose-editor" in response.content.decode()
+    assert "data-django-prose-editor" in response.content.decode()
 
 
 def test_second_editor_saving_a_page_over_a_newer_version_is_told_and_keeps_the_text(
