@@ -142,7 +142,7 @@ Progress = Callable[[str], None]
 
 def _describe(item: wxr.Item | wxr.Malformed) -> str:
     title = item.title or "(no title)"
-    kind = getattr(item, "post_type", "item")
+    kind = getattr(item, "post_type", "") or "item"
     return f"{kind} {item.wp_id} “{title}”"
 
 
@@ -197,7 +197,7 @@ def import_wxr(
     """
     found = scan(path)
     if on_start is not None:
-        on_start(found.items + len(found.attachments))
+        on_start(found.items)
     source = attachments.AttachmentSource(
         media_dir=media_dir, download=download, allowed_hosts=allowed_hosts
     )
@@ -324,7 +324,7 @@ class _Run:
 
     # --- Authors and terms -----------------------------------------------------------
 
-    def import_author(self, author: wxr.Author):
+    def import_author(self, author: wxr.Author, *, declared: bool = True):
         if not author.login:
             self.report.count("author", "failed")
             self.report.note(f"failed: an author without a login (id {author.wp_id}); skipped.")
@@ -359,8 +359,9 @@ class _Run:
         if author.wp_id is not None:
             self.users_by_id[author.wp_id] = user
         self.remember(Kind.AUTHOR, key, user)
-        archive = reverse("blog:author", kwargs={"username": user.get_username()})
-        self.legacy_path(f"/author/{slugify(author.login)}/", user, current=archive)
+        if declared:  # an undeclared login may be a typo: it had no archive to keep
+            archive = reverse("blog:author", kwargs={"username": user.get_username()})
+            self.legacy_path(f"/author/{slugify(author.login)}/", user, current=archive)
         return user
 
     def author_for(self, login: str, item: wxr.Item):
@@ -373,7 +374,7 @@ class _Run:
                 f"{_describe(item)}: its author {login} is not declared in the export; "
                 "an account was made with that login only."
             )
-            self.import_author(wxr.Author(wp_id=None, login=login))
+            self.import_author(wxr.Author(wp_id=None, login=login), declared=False)
         return self.users.get(login)
 
     def import_terms(self) -> None:

@@ -18,6 +18,7 @@ def test_the_summary_counts_by_kind(tmp_path, capsys):
     call_command("import_wordpress", str(path), "--no-download")
 
     out = capsys.readouterr().out
+    assert "1/1 items: post 1 “Hello”" in out  # not a terminal: plain progress lines
     assert "Import finished." in out
     assert "kind     imported  updated  skipped  failed" in out
     assert "post            1        0        0       0" in out
