@@ -47,6 +47,8 @@ from comments.models import (
     MAX_THREAD_DEPTH,
     Comment,
 )
+from comments.services import comment_threads_changed
+from core.addresses import email_key
 from media import processing
 from media.models import Image
 from newsletter.models import Mailing
@@ -86,6 +88,9 @@ COMMENT_STATUSES = {
     "post-trashed": Comment.Status.TRASH,
 }
 PINGS = ("pingback", "trackback")
+COMMENT_FIELDS = ["article", "parent", "depth", "author_name", "author_email", "author_email_key",
+                  "author_url", "body", "body_html", "status", "created_at", "ip_address",
+                  "user_agent", "user"]  # fmt: skip
 UNTITLED = "Untitled"
 ANONYMOUS = "Anonymous"
 
@@ -618,9 +623,14 @@ class _Run:
     # --- Comments ----------------------------------------------------------------------
 
     def import_comments(self, item: wxr.Item, article: Article) -> list[str]:
+        """Import the post's comments, threads kept, in a few queries whatever their
+        number: written level by level (a reply needs its parent's id) in bulk, so
+        neither per-comment signals nor per-comment cache invalidation run; the thread
+        is marked changed once at the end."""
         notes = []
         by_id = {comment.wp_id: comment for comment in item.comments}
         made: dict[int, Comment] = {}
+        levels: dict[int, int] = {}  # wp id -> nesting level (depth is capped, this not)
         # What earlier runs made of these comments, in two queries rather than two each.
         records = dict(
             ImportedItem.objects.filter(
@@ -646,7 +656,9 @@ class _Run:
                         f"({wanted.parent_id}) is not in the export; made top-level."
                     )
             previous = before.get(wanted.wp_id)
-            made[wanted.wp_id] = self.save_comment(wanted, article, parent, notes, previous)
+            self.report.count("comment", "updated" if previous else "imported")
+            made[wanted.wp_id] = self.fill_comment(wanted, article, parent, notes, previous)
+            levels[wanted.wp_id] = levels[wanted.parent_id] + 1 if parent else 1
             return made[wanted.wp_id]
 
         for wanted in item.comments:
@@ -656,6 +668,13 @@ class _Run:
                 self.report.count("pingback", "skipped")
                 continue
             place(wanted)
+        for level in sorted(set(levels.values())):
+            batch = [made[wp_id] for wp_id, at in levels.items() if at == level]
+            for comment in batch:
+                if comment.pk is not None:  # imported before: brought up to date
+                    fields = {name: getattr(comment, name) for name in COMMENT_FIELDS}
+                    Comment.objects.filter(pk=comment.pk).update(**fields)
+            Comment.objects.bulk_create([comment for comment in batch if comment.pk is None])
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(site_url=self.site_url, kind=Kind.COMMENT, wp_id=wp_id,
@@ -667,11 +686,15 @@ class _Run:
             unique_fields=["site_url", "kind", "wp_id"],
             update_fields=["content_type", "object_id"],
         )  # fmt: skip
+        if made:
+            comment_threads_changed(article_ids=[article.pk])
         return notes
 
-    def save_comment(self, wanted: wxr.Comment, article: Article, parent, notes,
+    def fill_comment(self, wanted: wxr.Comment, article: Article, parent, notes,
                      comment: Comment | None) -> Comment:  # fmt: skip
-        self.report.count("comment", "updated" if comment else "imported")
+        """The comment's fields, not yet saved. Stored as they are, not through
+        comments.services.comment_submit: the comment was moderated on the old site
+        already, and nobody is to be emailed about it."""
         comment = comment or Comment()
         comment.article = article
         comment.parent = parent
@@ -690,9 +713,9 @@ class _Run:
         comment.ip_address = wanted.ip[:45]
         comment.user_agent = wanted.user_agent[:500]
         comment.user = self.users_by_id.get(wanted.user_id) if wanted.user_id else None
-        # Saved as it is, not through comments.services.comment_submit: the comment was
-        # moderated on the old site already, and nobody is to be emailed about it.
-        comment.save()
+        # What Comment.save derives, derived here: bulk writes do not call save().
+        comment.body_html = html.clean_comment_html(comment.body)
+        comment.author_email_key = email_key(comment.author_email) if comment.author_email else ""
         return comment
 
     # --- Pages -------------------------------------------------------------------------

@@ -287,3 +287,20 @@ def test_a_featured_picture_comes_with_its_alt_text_and_caption(run, tmp_path):
     assert counts(report, "attachment") == {"imported": 1, "skipped": 1}
     assert any("attachment 51 “Gone”: cannot be had" in m for m in report.messages)
     assert report.failed == 0
+
+
+def test_a_deep_thread_keeps_its_order_and_a_second_run_brings_moderation_along(run):
+    thread = [wp.comment(100 + n, parent=100 + n - 1 if n else 0, approved="0") for n in range(12)]
+    run(wp.item(1, "Deep", comments=thread))
+    deepest = Comment.objects.get(parent__isnull=False, replies__isnull=True)
+    assert deepest.depth == 10  # the most a thread shows; the chain of parents is whole
+    chain = 1
+    while deepest.parent is not None:
+        deepest, chain = deepest.parent, chain + 1
+    assert chain == 12
+
+    thread = [wp.comment(100 + n, parent=100 + n - 1 if n else 0) for n in range(12)]
+    run(wp.item(1, "Deep", comments=thread))
+
+    assert Comment.objects.count() == 12
+    assert Comment.objects.approved().count() == 12
