@@ -471,8 +471,9 @@ class _Run:
         filename = posixpath.basename(urlsplit(attachment.url).path) or "picture"
         if existing is not None:
             # Imported before: the file is not fetched again, its description is updated.
-            existing.title = attachment.title or existing.title
-            existing.alt_text = attachment.alt
+            existing.title = (attachment.title or existing.title)[:200]
+            # As import_picture describes a new one: the library requires alt text.
+            existing.alt_text = (attachment.alt or existing.title)[:300]
             existing.caption = attachment.caption
             existing.save(update_fields=["title", "alt_text", "caption"])
             self.keep_picture(attachment, existing)

@@ -304,3 +304,25 @@ def test_a_deep_thread_keeps_its_order_and_a_second_run_brings_moderation_along(
 
     assert Comment.objects.count() == 12
     assert Comment.objects.approved().count() == 12
+
+
+def test_a_picture_imported_before_is_not_fetched_again(run, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "harbour.jpg").write_bytes(picture_bytes(320, 240))
+    url = f"{wp.OLD_SITE}/wp-content/uploads/harbour.jpg"
+
+    def export(alt):
+        return [
+            wp.item(50, "Harbour", post_type="attachment", status="inherit", attachment_url=url,
+                    meta={"_wp_attachment_image_alt": alt}),
+            wp.item(1, "With picture", meta={"_thumbnail_id": "50"}),
+        ]  # fmt: skip
+
+    run(*export("Boats"), media_dir=uploads)
+    (uploads / "harbour.jpg").unlink()  # a second run without the files
+
+    report = run(*export("Boats at dawn"), media_dir=uploads)
+
+    assert counts(report, "attachment") == {"updated": 1}
+    assert Article.objects.get().featured_image.alt_text == "Boats at dawn"
