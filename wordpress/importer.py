@@ -418,10 +418,14 @@ class _Run:
         action = "updated" if category else "imported"
         if category is None:
             wanted = _slug(term.slug, term.name, "category")
-            # A category of this site with the slug: the posts join it.
+            # A category of this site with the slug: the posts join it. Unless another
+            # category of this export took it ("café" and "cafe" both make "cafe").
             category = Category.objects.filter(slug=wanted).first()
-            action = "updated" if category else "imported"
-            category = category or Category(slug=wanted)
+            if category is None:
+                category = Category(slug=wanted)
+            elif any(taken.pk == category.pk for taken in self.categories.values()):
+                category = Category(slug=_unique(Category, "slug", wanted))
+            action = "updated" if category.pk else "imported"
         category.name = (term.name or term.slug)[:100] or "Category"
         category.description = term.description
         category.save()

@@ -1,6 +1,7 @@
 """Importing small hand-built exports: what each WordPress object becomes here."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -80,6 +81,8 @@ def test_categories_nest_and_tags_keep_slugs_and_descriptions(run):
     run(
         wp.category("europe-balkans", "Balkans", wp_id=12, parent="europe"),
         wp.category("europe", "Europe", wp_id=11, description="The continent"),
+        wp.category("cafe", "Cafe", wp_id=13),
+        wp.category("caf%c3%a9", "Café", wp_id=14),
         wp.tag("drones", "Drones", wp_id=20, description="Unmanned aircraft"),
         wp.item(1, "Tagged", terms=[("category", "europe-balkans", "Balkans"),
                                     ("post_tag", "drones", "Drones"),
@@ -87,6 +90,7 @@ def test_categories_nest_and_tags_keep_slugs_and_descriptions(run):
     )  # fmt: skip
 
     balkans = Category.objects.get(slug="europe-balkans")
+    assert Category.objects.get(name="Café").slug == "cafe-2"  # "cafe" was taken by Cafe
     assert balkans.parent == Category.objects.get(slug="europe", description="The continent")
     assert Tag.objects.get(slug="drones").description == "Unmanned aircraft"
     article = Article.objects.get(title="Tagged")
@@ -326,3 +330,22 @@ def test_a_picture_imported_before_is_not_fetched_again(run, tmp_path):
 
     assert counts(report, "attachment") == {"updated": 1}
     assert Article.objects.get().featured_image.alt_text == "Boats at dawn"
+
+
+def test_a_dry_run_checks_pictures_but_stores_no_file(run, tmp_path, settings):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "harbour.jpg").write_bytes(picture_bytes(320, 240))
+    (uploads / "notes.jpg").write_bytes(b"not a picture at all")
+    attachment = "{}/wp-content/uploads/{}".format
+
+    report = run(
+        wp.item(50, "Harbour", post_type="attachment", status="inherit",
+                attachment_url=attachment(wp.OLD_SITE, "harbour.jpg")),
+        wp.item(51, "Notes", post_type="attachment", status="inherit",
+                attachment_url=attachment(wp.OLD_SITE, "notes.jpg")),
+        media_dir=uploads, dry_run=True,
+    )  # fmt: skip
+
+    assert counts(report, "attachment") == {"imported": 1, "skipped": 1}
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
