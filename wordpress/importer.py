@@ -18,6 +18,7 @@ newsletter goes out when it appears, as it would have on the old site.
 
 import io
 import posixpath
+import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -238,10 +239,11 @@ class _Run:
     def import_everything(self, path: Path) -> None:
         with transaction.atomic():
             for author in self.found.authors:
-                self.import_author(author)
+                self.guarded("author", f"author {author.login}", self.import_author, author)
             self.import_terms()
         for attachment in self.found.attachments:
-            self.import_attachment(attachment)
+            described = f"attachment {attachment.wp_id} “{attachment.title}”"
+            self.guarded("attachment", described, self.import_attachment, attachment)
             self.progress(f"attachment {attachment.wp_id}")
         waiting = self.import_items(path)
         # Pages whose parent came later in the file: as many passes as the nesting needs.
@@ -318,7 +320,8 @@ class _Run:
     def legacy_path(self, url: str, obj, *, current: str | None = None) -> None:
         """Let the old address `url` (or path) lead to `obj`, unless it is its address now
         (`current`, for objects without get_absolute_url)."""
-        path = unquote(urlsplit(url).path) if url else ""
+        # Decoded, as request.path is; "//" as one "/", as browsers and servers take it.
+        path = re.sub(r"/{2,}", "/", unquote(urlsplit(url).path)) if url else ""
         current = current or obj.get_absolute_url()
         if not path.startswith("/") or path == "/" or path == current:
             return
@@ -382,12 +385,22 @@ class _Run:
             self.import_author(wxr.Author(wp_id=None, login=login), declared=False)
         return self.users.get(login)
 
+    def guarded(self, kind: str, described: str, action, *args):
+        """`action(*args)` in a savepoint: a failure is reported, the rest goes on."""
+        try:
+            with transaction.atomic():
+                return action(*args)
+        except Exception as error:  # one bad row is reported, the others imported
+            self.report.count(kind, "failed")
+            self.report.note(f"failed: {described}: {_reason(error)}; skipped.")
+            return None
+
     def import_terms(self) -> None:
         for term in self.found.terms:
             if term.taxonomy == "category":
-                self.import_category(term)
+                self.guarded("category", f"category {term.slug}", self.import_category, term)
             else:
-                self.import_tag(term)
+                self.guarded("tag", f"tag {term.slug}", self.import_tag, term)
         # Parents once every category exists: an export may list a child first.
         for term in self.found.terms:
             if term.taxonomy != "category" or term.slug not in self.categories:
