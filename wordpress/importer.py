@@ -30,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,6 +51,7 @@ from comments.models import (
 )
 from comments.services import comment_threads_changed
 from core.addresses import email_key
+from core.editors import AUTHORS_GROUP
 from media import processing
 from media.models import Image
 from newsletter.models import Mailing
@@ -363,7 +365,12 @@ class _Run:
             user.set_unusable_password()
         user.email = author.email[: User._meta.get_field("email").max_length]
         user.first_name, user.last_name = _byline_names(author)
+        is_new = user.pk is None
         user.save()
+        if is_new:
+            # WordPress exports no roles: an imported writer starts as an Author (writes
+            # and submits drafts), and an editor promotes whom they trust.
+            user.groups.add(*Group.objects.filter(name=AUTHORS_GROUP))
         self.report.count("author", action)
         self.users[author.login] = user
         if author.wp_id is not None:

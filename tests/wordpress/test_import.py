@@ -110,6 +110,8 @@ def test_authors_become_staff_who_cannot_sign_in(run, client):
     sam = User.objects.get(username="sam")
     assert sam.is_staff and not sam.has_usable_password()
     assert sam.get_full_name() == "Samantha Q. Reporter"
+    assert list(sam.groups.values_list("name", flat=True)) == ["Authors"]
+    assert not sam.has_perm("blog.publish_article")
     article = Article.objects.get(title="Bylined")
     assert article.author == sam
     assert "Samantha Q. Reporter" in client.get(article.get_absolute_url()).text
