@@ -75,9 +75,19 @@ def paragraphs_to_html(paragraphs: list[str]) -> str:
     return "\n".join(f"<p>{escape(text, quote=False)}</p>" for text in paragraphs)
 
 
+_PRE = re.compile(r"<pre[\s>].*?</pre>", re.IGNORECASE | re.DOTALL)
+# Stands for a line feed inside <pre> while autop works: the text reaching autop has
+# been through remove_control_characters, so NUL cannot be part of it.
+_PRE_NEWLINE = "\x00"
+
+
 def autop(text: str) -> str:
-    """Wrap blank-line separated chunks that are not already blocks in `<p>`."""
+    """Wrap blank-line separated chunks that are not already blocks in `<p>`.
+
+    Inside `<pre>` a blank line is part of the text (code, a poem), not a paragraph end.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = _PRE.sub(lambda match: match[0].replace("\n", _PRE_NEWLINE), text)
     chunks = []
     for chunk in _BLANK_LINE.split(text):
         chunk = chunk.strip()
@@ -87,7 +97,7 @@ def autop(text: str) -> str:
             chunks.append(chunk)
         else:
             chunks.append("<p>" + chunk.replace("\n", "<br>\n") + "</p>")
-    return "\n".join(chunks)
+    return "\n".join(chunks).replace(_PRE_NEWLINE, "\n")
 
 
 def clean_article_html(html: str) -> str:

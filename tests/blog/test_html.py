@@ -57,3 +57,12 @@ def test_link_with_a_refused_address_gives_way_to_its_text():
     cleaned = clean_article_html('<p><a href="javascript:x" title="t">x</a> <a>y</a></p>')
 
     assert cleaned == "<p>x y</p>"
+
+
+def test_a_blank_line_inside_pre_is_kept_as_text():
+    code = "<pre>def total():\n    return 1\n\n\nprint(total())</pre>"
+
+    cleaned = clean_article_html(f"Intro\n\n{code}\n\nAfter")
+
+    assert cleaned == f"<p>Intro</p>\n{code}\n<p>After</p>"
+    assert clean_article_html(cleaned) == cleaned

@@ -1,0 +1,289 @@
+"""Importing small hand-built exports: what each WordPress object becomes here."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from blog.models import Article, Category, Tag
+from comments.models import Comment
+from newsletter import services as newsletter_services
+from pages.models import Page
+from tests.factories import wordpress as wp
+from tests.factories.blog import UserFactory
+from tests.factories.media import picture_bytes
+from tests.factories.newsletter import SubscriberFactory
+from wordpress import importer
+from wordpress.models import ImportedItem, LegacyPath
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(tmp_path, django_capture_on_commit_callbacks):
+    """Import an export made of `elements`, running what waits for the commit."""
+
+    def run(*elements, media_dir=None, dry_run=False, **document):
+        path = wp.write_wxr(tmp_path, *elements, **document)
+        with django_capture_on_commit_callbacks(execute=True):
+            return importer.import_wxr(path, media_dir=media_dir, download=False, dry_run=dry_run)
+
+    return run
+
+
+def counts(report, kind):
+    return {action: n for action, n in report.counts[kind].items() if n}
+
+
+def test_posts_keep_their_status_and_time(run):
+    now = timezone.now()
+    future = (now + timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S")
+    report = run(
+        wp.item(1, "Published", date_gmt="2024-03-01 09:30:00"),
+        wp.item(2, "Draft", status="draft", date_gmt="0000-00-00 00:00:00"),
+        wp.item(3, "Pending", status="pending"),
+        wp.item(4, "Scheduled", status="future", date_gmt=future),
+        wp.item(5, "Private", status="private"),
+        wp.item(6, "Binned", status="trash"),
+    )
+
+    by_title = {a.title: a for a in Article.objects.all()}
+    assert set(by_title) == {"Published", "Draft", "Pending", "Scheduled", "Private"}
+    assert by_title["Published"].status == Article.Status.PUBLISHED
+    assert by_title["Published"].published_at == datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+    assert by_title["Published"].is_live
+    assert by_title["Draft"].status == Article.Status.DRAFT
+    assert by_title["Pending"].status == Article.Status.PENDING
+    assert by_title["Scheduled"].is_scheduled
+    assert by_title["Private"].status == Article.Status.PRIVATE
+    assert counts(report, "post") == {"imported": 5, "skipped": 1}
+    assert any("post 6 “Binned”: status “trash”; skipped." in m for m in report.messages)
+
+
+def test_sticky_excerpt_and_more(run):
+    run(
+        wp.item(1, "Lead", sticky=True, excerpt="<p>The <b>short</b> of it.</p>"),
+        wp.item(2, "Teaser", body="<p>Before the fold.</p><!--more--><p>After it.</p>"),
+    )
+
+    lead, teaser = Article.objects.get(title="Lead"), Article.objects.get(title="Teaser")
+    assert lead.is_sticky and not teaser.is_sticky
+    assert Article.objects.published().lead() == lead
+    assert lead.excerpt == "The short of it."
+    assert teaser.excerpt == "Before the fold."
+    assert "<!--more-->" not in teaser.body
+
+
+def test_categories_nest_and_tags_keep_slugs_and_descriptions(run):
+    run(
+        wp.category("europe-balkans", "Balkans", wp_id=12, parent="europe"),
+        wp.category("europe", "Europe", wp_id=11, description="The continent"),
+        wp.tag("drones", "Drones", wp_id=20, description="Unmanned aircraft"),
+        wp.item(1, "Tagged", terms=[("category", "europe-balkans", "Balkans"),
+                                    ("post_tag", "drones", "Drones"),
+                                    ("post_tag", "undeclared", "Undeclared")]),
+    )  # fmt: skip
+
+    balkans = Category.objects.get(slug="europe-balkans")
+    assert balkans.parent == Category.objects.get(slug="europe", description="The continent")
+    assert Tag.objects.get(slug="drones").description == "Unmanned aircraft"
+    article = Article.objects.get(title="Tagged")
+    assert list(article.categories.all()) == [balkans]
+    assert sorted(article.tags.values_list("slug", flat=True)) == ["drones", "undeclared"]
+
+
+def test_authors_become_staff_who_cannot_sign_in(run, client):
+    run(
+        wp.item(1, "Bylined", creator="sam"),
+        authors=[wp.author("sam", wp_id=7, display_name="Samantha Q. Reporter",
+                           first_name="Sam", last_name="Reporter")],
+    )  # fmt: skip
+
+    sam = User.objects.get(username="sam")
+    assert sam.is_staff and not sam.has_usable_password()
+    assert sam.get_full_name() == "Samantha Q. Reporter"
+    article = Article.objects.get(title="Bylined")
+    assert article.author == sam
+    assert "Samantha Q. Reporter" in client.get(article.get_absolute_url()).text
+
+
+def test_an_undeclared_author_is_reported_and_made(run):
+    report = run(wp.item(1, "Orphan", creator="ghost"))
+
+    assert Article.objects.get(title="Orphan").author.username == "ghost"
+    assert any("its author ghost is not declared" in m for m in report.messages)
+
+
+def test_an_existing_account_with_the_login_is_linked_not_changed(run):
+    chief = UserFactory(username="jo", is_superuser=True, first_name="Chief")
+
+    report = run(wp.item(1, "Theirs"))
+
+    chief.refresh_from_db()
+    assert chief.has_usable_password() and chief.first_name == "Chief"
+    assert Article.objects.get(title="Theirs").author == chief
+    assert any("an account named jo exists" in m for m in report.messages)
+
+
+def test_comments_keep_threads_statuses_and_their_facts(run):
+    reader = wp.author("reader", wp_id=9, display_name="Reader")
+    report = run(
+        wp.item(1, "Discussed", comments=[
+            wp.comment(100, author_name="Ann", email="ann@example.net", url="https://ann.example",
+                       ip="198.51.100.4", date_gmt="2024-03-02 10:00:00"),
+            wp.comment(101, parent=100, approved="0", user_id=9),
+            wp.comment(102, approved="spam"),
+            wp.comment(103, approved="trash"),
+            wp.comment(104, parent=999),
+            wp.comment(105, comment_type="pingback", author_name="Other blog"),
+            wp.comment(106, comment_type="trackback"),
+        ]),
+        authors=[wp.author(), reader],
+    )  # fmt: skip
+
+    by_id = {
+        item.wp_id: Comment.objects.get(pk=item.object_id)
+        for item in ImportedItem.objects.filter(kind="comment")
+    }
+    assert set(by_id) == {100, 101, 102, 103, 104}
+    ann = by_id[100]
+    assert (ann.author_name, ann.author_email, ann.author_url, ann.ip_address) == (
+        "Ann", "ann@example.net", "https://ann.example", "198.51.100.4"
+    )  # fmt: skip
+    assert ann.created_at == datetime(2024, 3, 2, 10, tzinfo=UTC)
+    assert ann.status == Comment.Status.APPROVED
+    assert by_id[101].parent == ann and by_id[101].depth == 2
+    assert by_id[101].status == Comment.Status.PENDING
+    assert by_id[101].user == User.objects.get(username="reader")
+    assert by_id[102].status == Comment.Status.SPAM
+    assert by_id[103].status == Comment.Status.TRASH
+    assert by_id[104].parent is None
+    assert any("comment 104: the comment it replies to (999) is not in the export" in m
+               for m in report.messages)  # fmt: skip
+    assert counts(report, "pingback") == {"skipped": 2}
+
+
+def test_an_import_sends_no_mail(run, mailoutbox, django_capture_on_commit_callbacks):
+    UserFactory(editor=True)
+    SubscriberFactory(confirmed=True)
+    yesterday = (timezone.now() - timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+
+    run(wp.item(1, "Yesterday's news", date_gmt=yesterday,
+                comments=[wp.comment(100), wp.comment(101, approved="0")]))  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        newsletter_services.newsletters_send_due()  # the catch-up sweep
+
+    assert Article.objects.published().count() == 1
+    assert Comment.objects.count() == 2
+    assert mailoutbox == []
+
+
+def test_running_again_updates_and_duplicates_nothing(run):
+    elements = [
+        wp.category("world", wp_id=3),
+        wp.item(1, "Once", terms=[("category", "world", "World")], comments=[wp.comment(100)]),
+        wp.item(2, "About", post_type="page", link=f"{wp.OLD_SITE}/about-us/"),
+    ]
+    run(*elements)
+    Article.objects.filter(title="Once").update(title="Edited meanwhile")
+
+    report = run(*elements)
+
+    assert Article.objects.get().title == "Once"
+    assert (Category.objects.count(), Comment.objects.count(), Page.objects.count()) == (1, 1, 1)
+    assert counts(report, "post") == {"updated": 1}
+    assert counts(report, "comment") == {"updated": 1}
+    assert counts(report, "page") == {"updated": 1}
+    assert report.failed == 0
+
+
+def test_a_dry_run_stores_nothing_and_reports_the_same(run):
+    elements = [wp.category("world", wp_id=3), wp.item(1, comments=[wp.comment(100)]),
+                wp.item(2, "About", post_type="page")]  # fmt: skip
+
+    dry = run(*elements, dry_run=True)
+
+    assert not Article.objects.exists() and not Comment.objects.exists()
+    assert not Category.objects.exists() and not ImportedItem.objects.exists()
+    assert not User.objects.exists() and not LegacyPath.objects.exists()
+    assert dry.rows() == run(*elements).rows()
+
+
+def test_an_empty_title_and_a_taken_slug_are_made_good(run):
+    report = run(
+        wp.item(1, "", slug="same", body="<p>Words without a title above them here.</p>"),
+        wp.item(2, "Second", slug="same"),
+    )
+
+    untitled = Article.objects.get(slug="same")
+    assert untitled.title == "Words without a title above them here."
+    assert Article.objects.get(title="Second").slug == "same-2"
+    assert any("post 1 “(no title)”: it has no title" in m for m in report.messages)
+    assert any("its slug same is taken; imported as same-2" in m for m in report.messages)
+
+
+def test_old_addresses_lead_to_the_new_objects(run):
+    run(
+        wp.category("europe", wp_id=2),
+        wp.category("balkans", wp_id=3, parent="europe"),
+        wp.tag("%c3%bcber", "über", wp_id=4),
+        wp.item(1, "Moved", slug="moved", link=f"{wp.OLD_SITE}/news/moved/", creator="Jo.Smith",
+                meta={"_wp_old_slug": "was-here"}),
+        wp.item(2, "Same place", slug="same-place",
+                link=f"{wp.OLD_SITE}/2024/03/01/same-place/"),
+        authors=[wp.author("Jo.Smith")],
+    )  # fmt: skip
+
+    article = Article.objects.get(title="Moved")
+    targets = {legacy.path: legacy.target for legacy in LegacyPath.objects.all()}
+    assert targets["/news/moved/"] == article
+    assert targets["/news/was-here/"] == article
+    assert targets["/category/europe/balkans/"] == Category.objects.get(slug="balkans")
+    assert targets["/tag/über/"] == Tag.objects.get(slug="uber")
+    assert targets["/author/jo-smith/"] == User.objects.get(username="Jo.Smith")
+    # Where the address is the same here, nothing needs to lead there.
+    same_place = Article.objects.get(title="Same place")
+    assert same_place.get_absolute_url() == "/2024/03/01/same-place/"
+    assert same_place.get_absolute_url() not in targets
+    assert "/category/europe/" not in targets
+
+
+def test_pages_nest_in_any_order(run):
+    report = run(
+        wp.item(3, "Team", post_type="page", slug="team", parent=2, menu_order=4),
+        wp.item(2, "About", post_type="page", slug="about"),
+        wp.item(4, "Lost", post_type="page", slug="lost", parent=404),
+    )
+
+    team = Page.objects.get(slug="team")
+    assert team.path == "about/team" and team.menu_order == 4
+    assert Page.objects.get(slug="lost").path == "lost"
+    assert counts(report, "page") == {"imported": 3}
+    assert any("its parent page 404 is not in the export" in m for m in report.messages)
+
+
+def test_a_featured_picture_comes_with_its_alt_text_and_caption(run, tmp_path):
+    uploads = tmp_path / "uploads"
+    (uploads / "2024/03").mkdir(parents=True)
+    (uploads / "2024/03/harbour.jpg").write_bytes(picture_bytes(640, 480))
+    url = f"{wp.OLD_SITE}/wp-content/uploads/2024/03/harbour.jpg"
+    report = run(
+        wp.item(50, "Harbour", post_type="attachment", status="inherit", attachment_url=url,
+                excerpt="The harbour at dawn.", meta={"_wp_attachment_image_alt": "Boats"}),
+        wp.item(1, "With picture", meta={"_thumbnail_id": "50"}),
+        wp.item(2, "Missing picture", meta={"_thumbnail_id": "51"},
+                body=f'<p>Text.</p><img src="{wp.OLD_SITE}/gone.jpg">'),
+        wp.item(51, "Gone", post_type="attachment", status="inherit",
+                attachment_url=f"{wp.OLD_SITE}/wp-content/uploads/gone.jpg"),
+        media_dir=uploads,
+    )  # fmt: skip
+
+    picture = Article.objects.get(title="With picture").featured_image
+    assert (picture.alt_text, picture.caption) == ("Boats", "The harbour at dawn.")
+    missing = Article.objects.get(title="Missing picture")
+    assert missing.featured_image is None and "<img" not in missing.body
+    assert counts(report, "attachment") == {"imported": 1, "skipped": 1}
+    assert any("attachment 51 “Gone”: cannot be had" in m for m in report.messages)
+    assert report.failed == 0
