@@ -63,6 +63,11 @@ _SHORTCODE_ATTR = re.compile(
 # img_caption_shortcode(): without a caption attribute, the caption is what follows the
 # picture (and the link around it).
 _CAPTIONED = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.DOTALL | re.I)
+# WP_Embed::autoembed(): an address alone on its line, or alone in a paragraph, is shown
+# as what it points at (a video, a post); here it becomes a link.
+_LONE_URL_LINE = re.compile(r"^(\s*)(https?://[^\s<>\"]+)(\s*)$", re.IGNORECASE | re.MULTILINE)
+_LONE_URL_PARAGRAPH = re.compile(r"(<p(?: [^>]*)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.I)
+_COVER_BACKGROUND = re.compile(r"background-image:\s*url\(\s*['\"]?([^'\")]+)")
 _MEDIA_SHORTCODES = frozenset({"embed", "audio", "video", "playlist"})
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
@@ -104,13 +109,16 @@ def _convert(text: str, warnings: list[str]) -> str:
     if is_blocks:
         text = _BLOCK_COMMENT.sub(lambda match: _block_comment(match, warnings), text)
     text = _SHORTCODE.sub(lambda match: _shortcode(match, warnings), text)
+    text = _LONE_URL_LINE.sub(_lone_url_as_link, text)
+    text = _LONE_URL_PARAGRAPH.sub(_lone_url_as_link, text)
     if not is_blocks:
         text = wpautop(text)
-    parser = _TreeBuilder()
-    parser.feed(text)
-    parser.close()
-    blocks = _top_level_blocks(_normalize(parser.root.children, warnings))
-    return clean_article_html("\n".join(_serialize(block) for block in blocks))
+    blocks = top_level_blocks(_normalize(parse(text), warnings))
+    return clean_article_html(serialize(blocks))
+
+
+def _lone_url_as_link(match: re.Match) -> str:
+    return match[1] + format_html('<a href="{0}">{0}</a>', match[2]) + match[3]
 
 
 def _warn(warnings: list[str], message: str) -> None:
@@ -137,7 +145,9 @@ def _shortcode(match: re.Match, warnings: list[str]) -> str:
     if tag in ("caption", "wp_caption"):
         return match["open"] + _caption(attrs, content) + match["close"]
     if tag in _MEDIA_SHORTCODES:
-        url = _first_url([content.strip(), *attrs.values()])
+        # [audio https://…] names its file without an attribute name.
+        bare = [token.strip("\"'") for token in match["attrs"].split()]
+        url = _first_url([content.strip(), *attrs.values(), *bare])
         if url:
             return match["open"] + format_html('<p><a href="{0}">{0}</a></p>', url) + match["close"]
         _warn(warnings, f"shortcode [{tag}] without an address removed")
@@ -232,6 +242,19 @@ class _TreeBuilder(HTMLParser):
                 return
 
 
+def parse(html: str) -> list:
+    """`html` as a list of nodes: Elements and strings (text, entities decoded)."""
+    parser = _TreeBuilder()
+    parser.feed(html)
+    parser.close()
+    return parser.root.children
+
+
+def serialize(blocks: list[Element]) -> str:
+    """Top-level blocks as HTML, one a line (blog's autop then leaves them as they are)."""
+    return "\n".join(_serialize(block) for block in blocks)
+
+
 def _serialize(node: Element | str, *, in_pre: bool = False) -> str:
     if isinstance(node, str):
         text = escape(node, quote=False)
@@ -249,13 +272,13 @@ def _text_of(nodes) -> str:
     return "".join(node if isinstance(node, str) else _text_of(node.children) for node in nodes)
 
 
-def _find(nodes, tag: str):
+def find_all(nodes, tag: str):
     for node in nodes:
         if isinstance(node, Element):
             if node.tag == tag:
                 yield node
             else:
-                yield from _find(node.children, tag)
+                yield from find_all(node.children, tag)
 
 
 # --- From WordPress's markup to ours --------------------------------------------------
@@ -280,7 +303,7 @@ def _normalize_element(element: Element, warnings: list[str]) -> list:
         return _as_link(element.attrs.get("src", ""), warnings, "embedded frame")
     if tag in ("video", "audio"):
         sources = [element.attrs.get("src", "")]
-        sources += [source.attrs.get("src", "") for source in _find(element.children, "source")]
+        sources += [source.attrs.get("src", "") for source in find_all(element.children, "source")]
         return _as_link(_first_url(sources) or "", warnings, tag)
     if tag == "figure":
         return _figure(element, warnings)
@@ -288,6 +311,11 @@ def _normalize_element(element: Element, warnings: list[str]) -> list:
         kept = {name: element.attrs[name] for name in ("src", "alt", "width", "height")
                 if name in element.attrs}  # fmt: skip
         return [Element("img", kept)]
+    if "wp-block-cover" in element.classes and (
+        background := _COVER_BACKGROUND.search(element.attrs.get("style", ""))
+    ):
+        # An older cover block keeps its picture in a style; the picture is content.
+        element.children.insert(0, Element("img", {"src": background[1], "alt": ""}))
     if tag == "h1":
         tag = "h2"  # the article's title is the page's only h1
     children = _normalize(element.children, warnings)
@@ -311,7 +339,7 @@ def _figure(element: Element, warnings: list[str]) -> list:
         url = _text_of(wrapper).strip()
         link = _as_link(url, warnings, "embed")
         captions = [Element("p", {}, _normalize(caption.children, warnings))
-                    for caption in _find(element.children, "figcaption")]  # fmt: skip
+                    for caption in find_all(element.children, "figcaption")]  # fmt: skip
         return link + captions
     children = _normalize(element.children, warnings)
     captions = [node for node in children if isinstance(node, Element) and node.tag == "figcaption"]
@@ -337,7 +365,7 @@ def _pictures_in(nodes):
                 yield from _pictures_in(node.children)
 
 
-def _top_level_blocks(nodes: list) -> list[Element]:
+def top_level_blocks(nodes: list) -> list[Element]:
     """`nodes` as a sequence of blocks: loose text and inline elements gathered into
     paragraphs, each picture a figure of its own, empty paragraphs gone."""
     blocks: list[Element] = []
@@ -455,8 +483,10 @@ def _take_pictures(element: Element) -> list[Element]:
 
 
 def _is_empty(block: Element) -> bool:
-    if block.tag in ("hr", "figure"):
-        return block.tag == "figure" and not any(_pictures_in(block.children))
+    if block.tag == "hr" or "data-media-id" in block.attrs:
+        return False  # a rule, or a library picture's marker (attachments.rewrite_pictures)
+    if block.tag == "figure":
+        return not any(_pictures_in(block.children))
     if any(isinstance(node, Element) and node.tag != "br" for node in _walk(block.children)):
         return False
     return not _text_of(block.children).replace("\xa0", " ").strip()

@@ -155,6 +155,19 @@ def test_embed_shortcode_becomes_a_link():
     )
 
 
+def test_an_address_alone_on_its_line_is_an_embed_and_becomes_a_link():
+    converted = convert_body(
+        "Watch this:\nhttps://www.youtube.com/watch?v=abc\n\n[audio https://e.org/a.mp3]"
+    )
+
+    assert converted.html == (
+        "<p>Watch this:<br>\n"
+        '<a href="https://www.youtube.com/watch?v=abc" rel="noopener noreferrer">'
+        "https://www.youtube.com/watch?v=abc</a></p>\n"
+        '<p><a href="https://e.org/a.mp3" rel="noopener noreferrer">https://e.org/a.mp3</a></p>'
+    )
+
+
 def test_script_style_and_handlers_are_removed_and_a_frame_becomes_a_link():
     converted = convert_body(
         "<p>Before</p><script>alert('x')</script><style>p{}</style>"
@@ -257,6 +270,18 @@ def test_gutenberg_gallery_becomes_one_figure_per_picture():
         '<figure><img src="https://e.org/b.jpg" alt="B"></figure>\n'
         "<p>Both</p>"
     )
+
+
+def test_gutenberg_more_block_splits_off_the_excerpt():
+    converted = convert_body(
+        "<!-- wp:paragraph -->\n<p>Teaser.</p>\n<!-- /wp:paragraph -->\n\n"
+        "<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->\n\n"
+        "<!-- wp:paragraph -->\n<p>The rest.</p>\n<!-- /wp:paragraph -->"
+    )
+
+    assert converted.excerpt_html == "<p>Teaser.</p>"
+    assert converted.html == "<p>Teaser.</p>\n<p>The rest.</p>"
+    assert converted.warnings == []
 
 
 def test_gutenberg_body_gets_no_wpautop():
