@@ -256,6 +256,20 @@ def test_control_characters_xml_cannot_hold_are_dropped():
     assert export.xml_text("a\x00b\x07c\x1fd\ufffee\tf\ng") == "abcde\tf\ng"
 
 
+@pytest.mark.parametrize("articles", [2, 6])
+def test_export_costs_the_same_queries_however_many_articles(
+    tmp_path, articles, django_assert_num_queries
+):
+    for article in ArticleFactory.create_batch(articles):
+        CommentFactory.create_batch(3, article=article, approved=True)
+    exported(tmp_path)  # the site settings row is made on the first use
+
+    # settings, authors, categories, tags, pictures, pages, comments, articles and the
+    # articles' categories, tags and old slugs
+    with django_assert_num_queries(11):
+        exported(tmp_path)
+
+
 def test_dash_writes_the_export_to_standard_output(tmp_path):
     ArticleFactory(title="To stdout")
     out, err = io.StringIO(), io.StringIO()
