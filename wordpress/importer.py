@@ -18,6 +18,7 @@ newsletter goes out when it appears, as it would have on the old site.
 
 import io
 import posixpath
+import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -47,6 +48,8 @@ from comments.models import (
     MAX_THREAD_DEPTH,
     Comment,
 )
+from comments.services import comment_threads_changed
+from core.addresses import email_key
 from media import processing
 from media.models import Image
 from newsletter.models import Mailing
@@ -86,6 +89,9 @@ COMMENT_STATUSES = {
     "post-trashed": Comment.Status.TRASH,
 }
 PINGS = ("pingback", "trackback")
+COMMENT_FIELDS = ["article", "parent", "depth", "author_name", "author_email", "author_email_key",
+                  "author_url", "body", "body_html", "status", "created_at", "ip_address",
+                  "user_agent", "user"]  # fmt: skip
 UNTITLED = "Untitled"
 ANONYMOUS = "Anonymous"
 
@@ -233,10 +239,11 @@ class _Run:
     def import_everything(self, path: Path) -> None:
         with transaction.atomic():
             for author in self.found.authors:
-                self.import_author(author)
+                self.guarded("author", f"author {author.login}", self.import_author, author)
             self.import_terms()
         for attachment in self.found.attachments:
-            self.import_attachment(attachment)
+            described = f"attachment {attachment.wp_id} “{attachment.title}”"
+            self.guarded("attachment", described, self.import_attachment, attachment)
             self.progress(f"attachment {attachment.wp_id}")
         waiting = self.import_items(path)
         # Pages whose parent came later in the file: as many passes as the nesting needs.
@@ -313,7 +320,8 @@ class _Run:
     def legacy_path(self, url: str, obj, *, current: str | None = None) -> None:
         """Let the old address `url` (or path) lead to `obj`, unless it is its address now
         (`current`, for objects without get_absolute_url)."""
-        path = unquote(urlsplit(url).path) if url else ""
+        # Decoded, as request.path is; "//" as one "/", as browsers and servers take it.
+        path = re.sub(r"/{2,}", "/", unquote(urlsplit(url).path)) if url else ""
         current = current or obj.get_absolute_url()
         if not path.startswith("/") or path == "/" or path == current:
             return
@@ -377,12 +385,22 @@ class _Run:
             self.import_author(wxr.Author(wp_id=None, login=login), declared=False)
         return self.users.get(login)
 
+    def guarded(self, kind: str, described: str, action, *args):
+        """`action(*args)` in a savepoint: a failure is reported, the rest goes on."""
+        try:
+            with transaction.atomic():
+                return action(*args)
+        except Exception as error:  # one bad row is reported, the others imported
+            self.report.count(kind, "failed")
+            self.report.note(f"failed: {described}: {_reason(error)}; skipped.")
+            return None
+
     def import_terms(self) -> None:
         for term in self.found.terms:
             if term.taxonomy == "category":
-                self.import_category(term)
+                self.guarded("category", f"category {term.slug}", self.import_category, term)
             else:
-                self.import_tag(term)
+                self.guarded("tag", f"tag {term.slug}", self.import_tag, term)
         # Parents once every category exists: an export may list a child first.
         for term in self.found.terms:
             if term.taxonomy != "category" or term.slug not in self.categories:
@@ -413,10 +431,14 @@ class _Run:
         action = "updated" if category else "imported"
         if category is None:
             wanted = _slug(term.slug, term.name, "category")
-            # A category of this site with the slug: the posts join it.
+            # A category of this site with the slug: the posts join it. Unless another
+            # category of this export took it ("café" and "cafe" both make "cafe").
             category = Category.objects.filter(slug=wanted).first()
-            action = "updated" if category else "imported"
-            category = category or Category(slug=wanted)
+            if category is None:
+                category = Category(slug=wanted)
+            elif any(taken.pk == category.pk for taken in self.categories.values()):
+                category = Category(slug=_unique(Category, "slug", wanted))
+            action = "updated" if category.pk else "imported"
         category.name = (term.name or term.slug)[:100] or "Category"
         category.description = term.description
         category.save()
@@ -466,8 +488,9 @@ class _Run:
         filename = posixpath.basename(urlsplit(attachment.url).path) or "picture"
         if existing is not None:
             # Imported before: the file is not fetched again, its description is updated.
-            existing.title = attachment.title or existing.title
-            existing.alt_text = attachment.alt
+            existing.title = (attachment.title or existing.title)[:200]
+            # As import_picture describes a new one: the library requires alt text.
+            existing.alt_text = (attachment.alt or existing.title)[:300]
             existing.caption = attachment.caption
             existing.save(update_fields=["title", "alt_text", "caption"])
             self.keep_picture(attachment, existing)
@@ -618,9 +641,14 @@ class _Run:
     # --- Comments ----------------------------------------------------------------------
 
     def import_comments(self, item: wxr.Item, article: Article) -> list[str]:
+        """Import the post's comments, threads kept, in a few queries whatever their
+        number: written level by level (a reply needs its parent's id) in bulk, so
+        neither per-comment signals nor per-comment cache invalidation run; the thread
+        is marked changed once at the end."""
         notes = []
         by_id = {comment.wp_id: comment for comment in item.comments}
         made: dict[int, Comment] = {}
+        levels: dict[int, int] = {}  # wp id -> nesting level (depth is capped, this not)
         # What earlier runs made of these comments, in two queries rather than two each.
         records = dict(
             ImportedItem.objects.filter(
@@ -646,7 +674,9 @@ class _Run:
                         f"({wanted.parent_id}) is not in the export; made top-level."
                     )
             previous = before.get(wanted.wp_id)
-            made[wanted.wp_id] = self.save_comment(wanted, article, parent, notes, previous)
+            self.report.count("comment", "updated" if previous else "imported")
+            made[wanted.wp_id] = self.fill_comment(wanted, article, parent, notes, previous)
+            levels[wanted.wp_id] = levels[wanted.parent_id] + 1 if parent else 1
             return made[wanted.wp_id]
 
         for wanted in item.comments:
@@ -656,6 +686,13 @@ class _Run:
                 self.report.count("pingback", "skipped")
                 continue
             place(wanted)
+        for level in sorted(set(levels.values())):
+            batch = [made[wp_id] for wp_id, at in levels.items() if at == level]
+            for comment in batch:
+                if comment.pk is not None:  # imported before: brought up to date
+                    fields = {name: getattr(comment, name) for name in COMMENT_FIELDS}
+                    Comment.objects.filter(pk=comment.pk).update(**fields)
+            Comment.objects.bulk_create([comment for comment in batch if comment.pk is None])
         ImportedItem.objects.bulk_create(
             [
                 ImportedItem(site_url=self.site_url, kind=Kind.COMMENT, wp_id=wp_id,
@@ -667,11 +704,15 @@ class _Run:
             unique_fields=["site_url", "kind", "wp_id"],
             update_fields=["content_type", "object_id"],
         )  # fmt: skip
+        if made:
+            comment_threads_changed(article_ids=[article.pk])
         return notes
 
-    def save_comment(self, wanted: wxr.Comment, article: Article, parent, notes,
+    def fill_comment(self, wanted: wxr.Comment, article: Article, parent, notes,
                      comment: Comment | None) -> Comment:  # fmt: skip
-        self.report.count("comment", "updated" if comment else "imported")
+        """The comment's fields, not yet saved. Stored as they are, not through
+        comments.services.comment_submit: the comment was moderated on the old site
+        already, and nobody is to be emailed about it."""
         comment = comment or Comment()
         comment.article = article
         comment.parent = parent
@@ -690,9 +731,9 @@ class _Run:
         comment.ip_address = wanted.ip[:45]
         comment.user_agent = wanted.user_agent[:500]
         comment.user = self.users_by_id.get(wanted.user_id) if wanted.user_id else None
-        # Saved as it is, not through comments.services.comment_submit: the comment was
-        # moderated on the old site already, and nobody is to be emailed about it.
-        comment.save()
+        # What Comment.save derives, derived here: bulk writes do not call save().
+        comment.body_html = html.clean_comment_html(comment.body)
+        comment.author_email_key = email_key(comment.author_email) if comment.author_email else ""
         return comment
 
     # --- Pages -------------------------------------------------------------------------

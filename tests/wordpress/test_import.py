@@ -1,6 +1,7 @@
 """Importing small hand-built exports: what each WordPress object becomes here."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -80,6 +81,8 @@ def test_categories_nest_and_tags_keep_slugs_and_descriptions(run):
     run(
         wp.category("europe-balkans", "Balkans", wp_id=12, parent="europe"),
         wp.category("europe", "Europe", wp_id=11, description="The continent"),
+        wp.category("cafe", "Cafe", wp_id=13),
+        wp.category("caf%c3%a9", "Café", wp_id=14),
         wp.tag("drones", "Drones", wp_id=20, description="Unmanned aircraft"),
         wp.item(1, "Tagged", terms=[("category", "europe-balkans", "Balkans"),
                                     ("post_tag", "drones", "Drones"),
@@ -87,6 +90,7 @@ def test_categories_nest_and_tags_keep_slugs_and_descriptions(run):
     )  # fmt: skip
 
     balkans = Category.objects.get(slug="europe-balkans")
+    assert Category.objects.get(name="Café").slug == "cafe-2"  # "cafe" was taken by Cafe
     assert balkans.parent == Category.objects.get(slug="europe", description="The continent")
     assert Tag.objects.get(slug="drones").description == "Unmanned aircraft"
     article = Article.objects.get(title="Tagged")
@@ -287,3 +291,61 @@ def test_a_featured_picture_comes_with_its_alt_text_and_caption(run, tmp_path):
     assert counts(report, "attachment") == {"imported": 1, "skipped": 1}
     assert any("attachment 51 “Gone”: cannot be had" in m for m in report.messages)
     assert report.failed == 0
+
+
+def test_a_deep_thread_keeps_its_order_and_a_second_run_brings_moderation_along(run):
+    thread = [wp.comment(100 + n, parent=100 + n - 1 if n else 0, approved="0") for n in range(12)]
+    run(wp.item(1, "Deep", comments=thread))
+    deepest = Comment.objects.get(parent__isnull=False, replies__isnull=True)
+    assert deepest.depth == 10  # the most a thread shows; the chain of parents is whole
+    chain = 1
+    while deepest.parent is not None:
+        deepest, chain = deepest.parent, chain + 1
+    assert chain == 12
+
+    thread = [wp.comment(100 + n, parent=100 + n - 1 if n else 0) for n in range(12)]
+    run(wp.item(1, "Deep", comments=thread))
+
+    assert Comment.objects.count() == 12
+    assert Comment.objects.approved().count() == 12
+
+
+def test_a_picture_imported_before_is_not_fetched_again(run, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "harbour.jpg").write_bytes(picture_bytes(320, 240))
+    url = f"{wp.OLD_SITE}/wp-content/uploads/harbour.jpg"
+
+    def export(alt):
+        return [
+            wp.item(50, "Harbour", post_type="attachment", status="inherit", attachment_url=url,
+                    meta={"_wp_attachment_image_alt": alt}),
+            wp.item(1, "With picture", meta={"_thumbnail_id": "50"}),
+        ]  # fmt: skip
+
+    run(*export("Boats"), media_dir=uploads)
+    (uploads / "harbour.jpg").unlink()  # a second run without the files
+
+    report = run(*export("Boats at dawn"), media_dir=uploads)
+
+    assert counts(report, "attachment") == {"updated": 1}
+    assert Article.objects.get().featured_image.alt_text == "Boats at dawn"
+
+
+def test_a_dry_run_checks_pictures_but_stores_no_file(run, tmp_path, settings):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "harbour.jpg").write_bytes(picture_bytes(320, 240))
+    (uploads / "notes.jpg").write_bytes(b"not a picture at all")
+    attachment = "{}/wp-content/uploads/{}".format
+
+    report = run(
+        wp.item(50, "Harbour", post_type="attachment", status="inherit",
+                attachment_url=attachment(wp.OLD_SITE, "harbour.jpg")),
+        wp.item(51, "Notes", post_type="attachment", status="inherit",
+                attachment_url=attachment(wp.OLD_SITE, "notes.jpg")),
+        media_dir=uploads, dry_run=True,
+    )  # fmt: skip
+
+    assert counts(report, "attachment") == {"imported": 1, "skipped": 1}
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from blog.models import Article
+from blog.models import Article, Tag
 from comments.models import Comment
 from tests.factories import wordpress as wp
 from wordpress import attachments
@@ -136,3 +136,24 @@ def test_a_missing_media_folder_is_refused(tmp_path):
 
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("import_wordpress", str(path), "--media-dir", str(tmp_path / "nope"))
+
+
+def test_a_term_that_cannot_be_saved_is_reported_and_the_rest_imported(
+    tmp_path, capsys, monkeypatch
+):
+    real_save = Tag.save
+
+    def save(tag, *args, **kwargs):
+        if tag.slug == "cursed":
+            raise ValueError("no such word here")
+        real_save(tag, *args, **kwargs)
+
+    monkeypatch.setattr(Tag, "save", save)
+    path = wp.write_wxr(tmp_path, wp.tag("cursed", wp_id=5), wp.tag("fine", wp_id=6), wp.item(1))
+
+    with pytest.raises(CommandError):
+        call_command("import_wordpress", str(path), "--no-download")
+
+    assert "failed: tag cursed: ValueError: no such word here; skipped." in capsys.readouterr().err
+    assert list(Tag.objects.values_list("slug", flat=True)) == ["fine"]
+    assert Article.objects.count() == 1
