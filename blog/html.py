@@ -75,10 +75,29 @@ def paragraphs_to_html(paragraphs: list[str]) -> str:
     return "\n".join(f"<p>{escape(text, quote=False)}</p>" for text in paragraphs)
 
 
-_PRE = re.compile(r"<pre[\s>].*?</pre>", re.IGNORECASE | re.DOTALL)
+_PRE_OPEN = re.compile(r"<pre[\s>]", re.IGNORECASE)
+_PRE_CLOSE = re.compile(r"</pre\s*>", re.IGNORECASE)
 # Stands for a line feed inside <pre> while autop works: the text reaching autop has
 # been through remove_control_characters, so NUL cannot be part of it.
 _PRE_NEWLINE = "\x00"
+
+
+def _protect_pre(text: str) -> str:
+    """`text` with the line feeds inside each <pre>…</pre> replaced by _PRE_NEWLINE.
+
+    Each closing tag is paired with the first opening one after the previous closing
+    tag, as WordPress's wpautop does, so every character is looked at once (a pattern
+    like `<pre.*?</pre>` would rescan the rest of the text for each unclosed `<pre>`).
+    """
+    out, position = [], 0
+    for closing in _PRE_CLOSE.finditer(text):
+        opening = _PRE_OPEN.search(text, position, closing.start())
+        if opening is not None:
+            out.append(text[position : opening.start()])
+            out.append(text[opening.start() : closing.start()].replace("\n", _PRE_NEWLINE))
+            position = closing.start()
+    out.append(text[position:])
+    return "".join(out)
 
 
 def autop(text: str) -> str:
@@ -87,7 +106,7 @@ def autop(text: str) -> str:
     Inside `<pre>` a blank line is part of the text (code, a poem), not a paragraph end.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    text = _PRE.sub(lambda match: match[0].replace("\n", _PRE_NEWLINE), text)
+    text = _protect_pre(text)
     chunks = []
     for chunk in _BLANK_LINE.split(text):
         chunk = chunk.strip()

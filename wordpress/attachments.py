@@ -43,8 +43,10 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _UPLOADS = "/wp-content/uploads/"
 # Jetpack's image CDN: https://i0.wp.com/example.org/wp-content/uploads/…
 _PHOTON_HOST = re.compile(r"^i\d\.wp\.com$")
-# WordPress's smaller copies of an upload: boat-300x200.jpg, boat-scaled.jpg.
-_SIZE_SUFFIX = re.compile(r"-(?:\d+x\d+|scaled|rotated)(?=\.[A-Za-z0-9]+$)")
+# WordPress's copies of an upload: boat-300x200.jpg (a size), boat-scaled.jpg (the
+# attachment's own file when the original was large; its sizes are named after boat.jpg).
+_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
+_SCALED_SUFFIX = re.compile(r"-(?:scaled|rotated)(?=\.[A-Za-z0-9]+$)")
 
 
 class AttachmentUnavailable(Exception):
@@ -77,7 +79,7 @@ class AttachmentSource:
             raise AttachmentUnavailable(f"{url}: only http and https addresses are fetched")
         if self.media_dir is not None:
             path = self._local_path(url, parts.path)
-            if path.is_file():
+            if path is not None and path.is_file():
                 return self._read_file(url, path)
         if not self.download:
             where = f"not in {self.media_dir}" if self.media_dir else "no media folder given"
@@ -86,25 +88,29 @@ class AttachmentSource:
 
     # --- The uploads folder -------------------------------------------------------------
 
-    def _local_path(self, url: str, url_path: str) -> Path:
+    def _local_path(self, url: str, url_path: str) -> Path | None:
         path = unquote(url_path)
-        relative = path.split(_UPLOADS, 1)[1] if _UPLOADS in path else path.lstrip("/")
+        relative = path.split(_UPLOADS, 1)[1] if _UPLOADS in path else path
         parts = PurePosixPath(relative).parts
-        if "\x00" in relative or ".." in parts or "\\" in relative or not parts:
+        if not relative.strip("/"):
+            return None  # the site's root: no file to look for
+        if "\x00" in relative or ".." in parts or "\\" in relative:
             raise AttachmentUnavailable(f"{url}: refused, the path leaves the media folder")
-        candidate = self.media_dir.joinpath(*parts).resolve()
+        candidate = self.media_dir.joinpath(*(part for part in parts if part != "/")).resolve()
         # resolve() follows links, so a link pointing out of the folder is refused too.
         if not candidate.is_relative_to(self.media_dir):
             raise AttachmentUnavailable(f"{url}: refused, the path leaves the media folder")
         return candidate
 
     def _read_file(self, url: str, path: Path) -> bytes:
-        if path.stat().st_size > self.max_bytes:
-            raise AttachmentUnavailable(f"{url}: larger than {self.max_bytes} bytes")
         try:
-            return path.read_bytes()
+            with path.open("rb") as file:
+                data = file.read(self.max_bytes + 1)
         except OSError as error:
             raise AttachmentUnavailable(f"{url}: {path} cannot be read ({error})") from None
+        if len(data) > self.max_bytes:
+            raise AttachmentUnavailable(f"{url}: larger than {self.max_bytes} bytes")
+        return data
 
     # --- The web ------------------------------------------------------------------------
 
@@ -147,8 +153,9 @@ class AttachmentSource:
         parts = urlsplit(url)
         host, port = parts.hostname, pool.port
         default_port = port == (443 if parts.scheme == "https" else 80)
+        name = f"[{host}]" if ":" in host else host  # an IPv6 address is bracketed
         headers = {
-            "Host": host if default_port else f"{host}:{port}",
+            "Host": name if default_port else f"{name}:{port}",
             "User-Agent": "Broadsheet WordPress import",
         }
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -265,18 +272,37 @@ def import_picture(*, data: bytes, filename: str, title: str, alt: str, caption:
 
 
 def upload_key(url: str) -> str:
-    """What identifies an upload across the addresses a body may use for it: any size
-    WordPress made of it, http or https, with or without a query, through Jetpack's CDN,
-    or after the site moved to another domain (the path under wp-content/uploads)."""
+    """What identifies an upload across the addresses a body may use for it: http or
+    https, with or without a query, through Jetpack's CDN, or after the site moved to
+    another domain (the path under wp-content/uploads)."""
     parts = urlsplit(url.strip())
     host, path = (parts.hostname or ""), unquote(parts.path)
     if _PHOTON_HOST.match(host):
         host, _, rest = path.lstrip("/").partition("/")
         path = "/" + rest
-    path = _SIZE_SUFFIX.sub("", path)
     if _UPLOADS in path:
         return path.split(_UPLOADS, 1)[1]
     return f"{host}{path}"
+
+
+def _pictures_by_key(pictures: Mapping[str, Image]) -> dict[str, Image]:
+    by_key: dict[str, Image] = {}
+    for url, image in pictures.items():
+        by_key[upload_key(url)] = image
+    for url, image in pictures.items():
+        # boat-scaled.jpg is also known as boat.jpg, unless an upload has that name.
+        by_key.setdefault(_SCALED_SUFFIX.sub("", upload_key(url)), image)
+    return by_key
+
+
+def _picture_for(src: str, by_key: Mapping[str, Image]) -> Image | None:
+    """The picture `src` shows: its upload, or the upload it is a size of. The exact
+    name first: image-600x400.jpg may be an upload of its own, not a size of image.jpg."""
+    key = upload_key(src)
+    for candidate in (key, _SIZE_SUFFIX.sub("", key), _SCALED_SUFFIX.sub("", key)):
+        if (image := by_key.get(candidate)) is not None:
+            return image
+    return None
 
 
 def rewrite_pictures(html: str, pictures: Mapping[str, Image]) -> tuple[str, list[str]]:
@@ -284,7 +310,7 @@ def rewrite_pictures(html: str, pictures: Mapping[str, Image]) -> tuple[str, lis
     marker for it (media/body.py), the post's caption kept; and the addresses of the
     pictures not in `pictures`, which are removed (their caption stays as a paragraph),
     so that no article shows a broken image."""
-    by_key = {upload_key(url): image for url, image in pictures.items()}
+    by_key = _pictures_by_key(pictures)
     missing: list[str] = []
     blocks: list[Element] = []
     for block in top_level_blocks(parse(html)):
@@ -295,7 +321,7 @@ def rewrite_pictures(html: str, pictures: Mapping[str, Image]) -> tuple[str, lis
         src = images[0].attrs.get("src", "")
         captions = [node for node in block.children
                     if isinstance(node, Element) and node.tag == "figcaption"]  # fmt: skip
-        image = by_key.get(upload_key(src))
+        image = _picture_for(src, by_key)
         if image is not None:
             blocks.append(Element("figure", {"data-media-id": str(image.pk)}, captions[:1]))
             continue

@@ -14,8 +14,10 @@ allow-list), and passing it again changes nothing, so saving the article keeps i
 """
 
 import re
+from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -37,24 +39,20 @@ class ConvertedBody:
 _MORE = re.compile(r"<!--more(?:\s[^>]*?)?-->")
 _NEXTPAGE = re.compile(r"<!--nextpage-->")
 # A block delimiter. Block attributes are JSON in which WordPress escapes "<", ">" and
-# "--", so the first "-->" ends the comment.
+# "--" (serialize_block_attributes), so they hold no angle bracket.
 _BLOCK_COMMENT = re.compile(
     r"<!--\s+(?P<closing>/)?wp:(?P<name>[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)"
-    r"(?:\s+\{.*?\})?\s*(?P<void>/)?-->",
-    re.DOTALL,
+    r"(?:\s+\{[^<>]*?\})?\s*(?P<void>/)?-->"
 )
 # Blocks that save no HTML of their own but are no loss either.
 _SILENT_VOID_BLOCKS = frozenset({"more", "nextpage", "spacer", "separator"})
 
-# WordPress's get_shortcode_regex(), for any tag name: [[escaped]], [tag attrs],
-# [tag attrs /], [tag attrs]content[/tag].
-_SHORTCODE = re.compile(
-    r"\[(?P<open>\[?)(?P<tag>[A-Za-z][\w-]*)(?![\w-])"
-    r"(?P<attrs>[^\]/]*(?:/(?!\])[^\]/]*)*?)"
-    r"(?:(?P<selfclosing>/)\]|\](?:(?P<content>.*?)\[/(?P=tag)\])?)"
-    r"(?P<close>\]?)",
-    re.DOTALL,
-)
+# A shortcode's opening tag: [tag attrs], [tag attrs /], [[tag]] (WordPress's way to
+# write one as text). Attributes hold no bracket, so a failed match ends at the next one
+# and a hostile body full of "[" costs linear time.
+_SHORTCODE_OPEN = re.compile(r"\[(?P<open>\[?)(?P<tag>[A-Za-z][\w-]*)(?![\w-])"
+                             r"(?P<attrs>[^\[\]]*?)(?P<selfclosing>/?)\]")  # fmt: skip
+_SHORTCODE_CLOSE = re.compile(r"\[/(?P<tag>[A-Za-z][\w-]*)\]")
 # shortcode_parse_atts(): name="value", name='value', name=value.
 _SHORTCODE_ATTR = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
@@ -65,11 +63,12 @@ _SHORTCODE_ATTR = re.compile(
 _CAPTIONED = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.DOTALL | re.I)
 # WP_Embed::autoembed(): an address alone on its line, or alone in a paragraph, is shown
 # as what it points at (a video, a post); here it becomes a link.
-_LONE_URL_LINE = re.compile(r"^(\s*)(https?://[^\s<>\"]+)(\s*)$", re.IGNORECASE | re.MULTILINE)
+_LONE_URL_LINE = re.compile(r"^([ \t]*)(https?://[^\s<>\"]+)([ \t]*)$", re.I | re.MULTILINE)
 _LONE_URL_PARAGRAPH = re.compile(r"(<p(?: [^>]*)?>\s*)(https?://[^\s<>\"]+)(\s*</p>)", re.I)
 _COVER_BACKGROUND = re.compile(r"background-image:\s*url\(\s*['\"]?([^'\")]+)")
 _MEDIA_SHORTCODES = frozenset({"embed", "audio", "video", "playlist"})
 
+MAX_DEPTH = 100
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
                    "meta", "param", "source", "track", "wbr"})  # fmt: skip
 # Removed with everything inside: code, styles, forms and widgets have no place in an
@@ -87,20 +86,25 @@ _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "block
 _LINK_SCHEMES = frozenset({"http", "https"})
 
 
-def convert_body(raw: str) -> ConvertedBody:
-    """`raw` (a WXR item's content:encoded) as clean article HTML, with what was lost."""
+def convert_body(raw: str, *, attachment_urls: Mapping[int, str] | None = None) -> ConvertedBody:
+    """`raw` (a WXR item's content:encoded) as clean article HTML, with what was lost.
+
+    `attachment_urls` (WordPress attachment id → its URL) lets `[gallery ids="…"]`
+    become the pictures it showed; without it, or without ids, the gallery is reported.
+    """
+    urls = attachment_urls or {}
     text = remove_control_characters(raw).replace("\r\n", "\n").replace("\r", "\n")
     warnings: list[str] = []
     more = _MORE.search(text)
     if more is None:
-        return ConvertedBody(html=_convert(text, warnings), warnings=warnings)
+        return ConvertedBody(html=_convert(text, warnings, urls), warnings=warnings)
     whole = text[: more.start()] + text[more.end() :]
-    html = _convert(whole, warnings)
-    excerpt = _convert(text[: more.start()], [])
+    html = _convert(whole, warnings, urls)
+    excerpt = _convert(text[: more.start()], [], urls)
     return ConvertedBody(html=html, warnings=warnings, excerpt_html=excerpt)
 
 
-def _convert(text: str, warnings: list[str]) -> str:
+def _convert(text: str, warnings: list[str], attachment_urls: Mapping[int, str]) -> str:
     if _NEXTPAGE.search(text):
         text = _NEXTPAGE.sub("\n\n", text)
         _warn(warnings, "page breaks (<!--nextpage-->) removed: the post is one page here")
@@ -108,7 +112,7 @@ def _convert(text: str, warnings: list[str]) -> str:
     is_blocks = "<!-- wp:" in text
     if is_blocks:
         text = _BLOCK_COMMENT.sub(lambda match: _block_comment(match, warnings), text)
-    text = _SHORTCODE.sub(lambda match: _shortcode(match, warnings), text)
+    text = _shortcodes(text, warnings, attachment_urls)
     text = _LONE_URL_LINE.sub(_lone_url_as_link, text)
     text = _LONE_URL_PARAGRAPH.sub(_lone_url_as_link, text)
     if not is_blocks:
@@ -118,7 +122,9 @@ def _convert(text: str, warnings: list[str]) -> str:
 
 
 def _lone_url_as_link(match: re.Match) -> str:
-    return match[1] + format_html('<a href="{0}">{0}</a>', match[2]) + match[3]
+    # The address is HTML source (the classic editor writes & as &amp;): decoded first,
+    # so that format_html's escaping gives it back as it was.
+    return match[1] + format_html('<a href="{0}">{0}</a>', unescape(match[2])) + match[3]
 
 
 def _warn(warnings: list[str], message: str) -> None:
@@ -136,24 +142,77 @@ def _block_comment(match: re.Match, warnings: list[str]) -> str:
 # --- Shortcodes -----------------------------------------------------------------------
 
 
-def _shortcode(match: re.Match, warnings: list[str]) -> str:
-    if match["open"] and match["close"]:
-        return match[0][1:-1]  # [[tag]] is how WordPress writes a shortcode as text
+def _shortcodes(text: str, warnings: list[str], attachment_urls: Mapping[int, str]) -> str:
+    """do_shortcode() for the shortcodes we can carry over; the others stay as text."""
+    closings: dict[str, tuple[list[int], list[int]]] = {}
+    for match in _SHORTCODE_CLOSE.finditer(text):
+        starts, ends = closings.setdefault(match["tag"], ([], []))
+        starts.append(match.start())
+        ends.append(match.end())
+    out: list[str] = []
+    position = 0
+    while match := _SHORTCODE_OPEN.search(text, position):
+        out.append(text[position : match.start()])
+        end, content, after = match.end(), None, match.end()
+        if not match["selfclosing"]:
+            # An enclosing shortcode runs to the first closing tag of its name.
+            starts, ends = closings.get(match["tag"], ([], []))
+            if (i := bisect_left(starts, end)) < len(starts):
+                content, after = text[end : starts[i]], ends[i]
+        if match["open"]:
+            if text[end : end + 1] == "]":  # [[tag]]
+                out.append(text[match.start() + 1 : end])
+                position = end + 1
+            elif content is not None and text[after : after + 1] == "]":  # [[tag]…[/tag]]
+                out.append(text[match.start() + 1 : after])
+                position = after + 1
+            else:  # a bracket before a shortcode
+                out.append("[")
+                position = match.start() + 1
+            continue
+        replacement = _shortcode(match, content, warnings, attachment_urls)
+        if replacement is None:
+            out.append(match[0])  # left as text, and what it encloses read on
+            position = end
+        else:
+            out.append(replacement)
+            position = after
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _shortcode(match: re.Match, content: str | None, warnings: list[str],
+               attachment_urls: Mapping[int, str]) -> str | None:  # fmt: skip
+    """What a shortcode (and `content`, if it encloses some) becomes, or None to leave it."""
     tag = match["tag"].lower()
     attrs = _shortcode_attrs(match["attrs"])
-    content = match["content"] or ""
-    if tag in ("caption", "wp_caption"):
-        return match["open"] + _caption(attrs, content) + match["close"]
+    if tag in ("caption", "wp_caption") and content is not None:
+        return _caption(attrs, content)
+    ids = attrs.get("ids") or attrs.get("include")
+    if tag == "gallery" and ids and attachment_urls:
+        return _gallery(ids, warnings, attachment_urls)
     if tag in _MEDIA_SHORTCODES:
         # [audio https://…] names its file without an attribute name.
         bare = [token.strip("\"'") for token in match["attrs"].split()]
-        url = _first_url([content.strip(), *attrs.values(), *bare])
+        url = _first_url([(content or "").strip(), *attrs.values(), *bare])
         if url:
-            return match["open"] + format_html('<p><a href="{0}">{0}</a></p>', url) + match["close"]
+            return format_html('<p><a href="{0}">{0}</a></p>', url)
         _warn(warnings, f"shortcode [{tag}] without an address removed")
-        return match["open"] + match["close"]
+        return ""
     _warn(warnings, f"unknown shortcode [{tag}] left as text")
-    return match[0]
+    return None
+
+
+def _gallery(ids: str, warnings: list[str], attachment_urls: Mapping[int, str]) -> str:
+    """[gallery ids="3,5"]: each picture a figure of its own, in the gallery's order."""
+    figures = []
+    for wp_id in re.findall(r"\d+", ids):
+        url = attachment_urls.get(int(wp_id))
+        if url is None:
+            _warn(warnings, f"gallery picture {wp_id} is not an attachment of the export")
+            continue
+        figures.append(format_html('<figure><img src="{}" alt=""></figure>', url))
+    return "".join(figures)
 
 
 def _shortcode_attrs(text: str) -> dict[str, str]:
@@ -177,7 +236,7 @@ def _caption(attrs: dict[str, str], content: str) -> str:
 def _first_url(candidates: list[str]) -> str | None:
     for candidate in candidates:
         if urlsplit(candidate).scheme in _LINK_SCHEMES and " " not in candidate:
-            return candidate
+            return unescape(candidate)  # HTML source, escaped again by format_html
     return None
 
 
@@ -213,7 +272,9 @@ class _TreeBuilder(HTMLParser):
             self._close("li")
         element = Element(tag, {name: value or "" for name, value in attrs})
         self._stack[-1].children.append(element)
-        if tag not in _VOID:
+        # Past MAX_DEPTH an element's content goes to its parent: no post nests that deep,
+        # and the steps after this one recurse once per level.
+        if tag not in _VOID and len(self._stack) <= MAX_DEPTH:
             self._stack.append(element)
 
     def handle_startendtag(self, tag, attrs):
@@ -245,9 +306,25 @@ class _TreeBuilder(HTMLParser):
 def parse(html: str) -> list:
     """`html` as a list of nodes: Elements and strings (text, entities decoded)."""
     parser = _TreeBuilder()
-    parser.feed(html)
+    parser.feed(_without_comments(html))
     parser.close()
     return parser.root.children
+
+
+def _without_comments(html: str) -> str:
+    """`html` without comments (an unclosed one runs to the end, as in a browser), and
+    with `<!` and `<?` as text: no declaration or processing instruction belongs in a
+    body, and the standard library's parser takes quadratic time over unclosed ones."""
+    out, position = [], 0
+    while (start := html.find("<!--", position)) != -1:
+        out.append(html[position:start])
+        end = html.find("-->", start + 4)
+        if end == -1:
+            position = len(html)
+            break
+        position = end + 3
+    out.append(html[position:])
+    return "".join(out).replace("<!", "&lt;!").replace("<?", "&lt;?")
 
 
 def serialize(blocks: list[Element]) -> str:

@@ -8,6 +8,7 @@ the step of the original.
 """
 
 import re
+from bisect import bisect_left
 
 # WordPress's $allblocks: the elements wpautop treats as blocks of their own.
 ALL_BLOCKS = (
@@ -33,8 +34,9 @@ _WRAPPED_LI = re.compile(r"<p>(<li.+?)</p>")
 _WRAPPED_BLOCKQUOTE = re.compile(r"<p><blockquote([^>]*)>", re.IGNORECASE)
 _P_BEFORE_BLOCK = re.compile(r"<p>\s*(</?" + ALL_BLOCKS + r"[^>]*>)")
 _P_AFTER_BLOCK = re.compile(r"(</?" + ALL_BLOCKS + r"[^>]*>)\s*</p>")
-_KEEP_NEWLINES = re.compile(r"<(script|style|svg|math).*?</\1>", re.DOTALL)
-_NEWLINE_TO_BR = re.compile(r"(?<!<br />)\s*\n")
+_KEEP_NEWLINES_OPEN = re.compile(r"<(script|style|svg|math)")
+_KEEP_NEWLINES_CLOSE = re.compile(r"</(script|style|svg|math)>")
+_WHITESPACE_RUN = re.compile(r"\s+")
 _BR_AFTER_BLOCK = re.compile(r"(</?" + ALL_BLOCKS + r"[^>]*>)\s*<br />")
 _BR_BEFORE_BLOCK = re.compile(r"<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)")
 _TRAILING_NEWLINE = re.compile(r"\n</p>$")
@@ -100,9 +102,9 @@ def wpautop(text: str, *, br: bool = True) -> str:
     text = _P_AFTER_BLOCK.sub(r"\1", text)
 
     if br:
-        text = _KEEP_NEWLINES.sub(lambda m: m[0].replace("\n", _PRESERVED_NEWLINE), text)
+        text = _preserve_newlines(text)
         text = text.replace("<br>", "<br />").replace("<br/>", "<br />")
-        text = _NEWLINE_TO_BR.sub("<br />\n", text)
+        text = _newlines_to_br(text)
         text = text.replace(_PRESERVED_NEWLINE, "\n")
 
     text = _BR_AFTER_BLOCK.sub(r"\1", text)
@@ -123,3 +125,45 @@ def _replace_in_html_tags(text: str, needle: str, replacement: str) -> str:
     for i in range(1, len(parts), 2):
         parts[i] = parts[i].replace(needle, replacement)
     return "".join(parts)
+
+
+# WordPress writes the next two steps as one regular expression each; both would
+# rescan the rest of the text at every failed start (a long run of spaces, an unclosed
+# <svg>), which an export can hold on purpose. These give the same result in one pass.
+
+
+def _preserve_newlines(text: str) -> str:
+    """preg_replace_callback('/<(script|style|svg|math).*?<\\/\\1>/s', …): newlines
+    inside those elements are marked, so they do not become <br />."""
+    closings: dict[str, list[int]] = {}
+    for match in _KEEP_NEWLINES_CLOSE.finditer(text):
+        closings.setdefault(match[1], []).append(match.end())
+    out, position = [], 0
+    while opening := _KEEP_NEWLINES_OPEN.search(text, position):
+        ends = closings.get(opening[1], [])
+        i = bisect_left(ends, opening.end() + len(opening[1]) + 3)
+        if i == len(ends):
+            out.append(text[position : opening.end()])
+            position = opening.end()
+            continue
+        out.append(text[position : opening.start()])
+        out.append(text[opening.start() : ends[i]].replace("\n", _PRESERVED_NEWLINE))
+        position = ends[i]
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _newlines_to_br(text: str) -> str:
+    """preg_replace('|(?<!<br />)\\s*\\n|', "<br />\\n", …): a run of white space holding
+    a newline becomes "<br />\\n" up to its last newline; a run right after "<br />"
+    keeps its first character (the look-behind refuses to start there)."""
+
+    def replace(match: re.Match) -> str:
+        run = match[0]
+        last = run.rfind("\n")
+        start = 1 if text.endswith("<br />", 0, match.start()) else 0
+        if last < start:
+            return run
+        return run[:start] + "<br />\n" + run[last + 1 :]
+
+    return _WHITESPACE_RUN.sub(replace, text)

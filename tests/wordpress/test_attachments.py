@@ -125,6 +125,15 @@ def test_fetch_refuses_a_path_out_of_the_uploads_folder(tmp_path, url):
         source.fetch(url)
 
 
+def test_fetch_reads_an_absolute_looking_path_inside_the_uploads_folder(tmp_path):
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd").write_bytes(b"inside")
+
+    source = AttachmentSource(media_dir=tmp_path, download=False)
+
+    assert source.fetch("https://old.example/wp-content/uploads/%2Fetc%2Fpasswd") == b"inside"
+
+
 def test_fetch_refuses_other_schemes(tmp_path):
     with pytest.raises(AttachmentUnavailable, match="only http and https"):
         AttachmentSource(media_dir=tmp_path, download=True).fetch("file:///etc/passwd")
@@ -436,3 +445,55 @@ def test_rewrite_keeps_markers_already_there():
     html = f'<p>Text</p>\n<figure data-media-id="{image.pk}"></figure>'
 
     assert rewrite_pictures(html, {}) == (html, [])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://old.example/wp-content/uploads/2020/01/boat.jpg",
+        "http://old.example/wp-content/uploads/2020/01/boat-1024x683.jpg",
+        "https://old.example/wp-content/uploads/2020/01/boat-scaled.jpg?resize=640",
+        "https://i0.wp.com/old.example/wp-content/uploads/2020/01/boat.jpg?w=640",
+        "https://www.new-name.example/wp-content/uploads/2020/01/boat-300x200.jpg",
+    ],
+)
+def test_rewrite_knows_the_addresses_of_an_upload(src):
+    image = ImageFactory()
+
+    html, missing = rewrite_pictures(
+        convert_body(f'<img src="{src}" alt="">').html, {UPLOAD: image}
+    )
+
+    assert html == f'<figure data-media-id="{image.pk}"></figure>'
+    assert missing == []
+
+
+def test_rewrite_does_not_take_another_upload_for_the_picture():
+    html, missing = rewrite_pictures(
+        convert_body('<img src="https://old.example/wp-content/uploads/2020/01/boat2.jpg">').html,
+        {UPLOAD: object()},
+    )
+
+    assert html == ""
+    assert missing == ["https://old.example/wp-content/uploads/2020/01/boat2.jpg"]
+
+
+@pytest.mark.django_db
+def test_rewrite_tells_uploads_apart_whose_names_look_like_sizes():
+    base = "https://old.example/wp-content/uploads/2013/03/image-alignment"
+    wide, small = ImageFactory(), ImageFactory()
+    pictures = {f"{base}-1200x4002.jpg": wide, f"{base}-150x150.jpg": small}
+    converted = convert_body(
+        f'<img src="{base}-1200x4002.jpg"><img src="{base}-150x150.jpg">'
+        f'<img src="{base}-1200x4002-300x100.jpg">'
+    )
+
+    html, _ = rewrite_pictures(converted.html, pictures)
+
+    assert media_body.ids_in(html) == {wide.pk, small.pk}
+    assert [int(match["id"]) for match in media_body.MARKER.finditer(html)] == [
+        wide.pk,
+        small.pk,
+        wide.pk,
+    ]

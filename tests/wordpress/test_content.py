@@ -139,11 +139,36 @@ def test_unknown_shortcodes_are_reported_and_left_as_text():
     ]
 
 
+def test_gallery_shortcode_with_ids_becomes_its_pictures():
+    urls = {
+        3: "https://e.org/wp-content/uploads/a.jpg",
+        5: "https://e.org/wp-content/uploads/b.jpg",
+    }
+
+    converted = convert_body('Look:\n\n[gallery columns="2" ids="5,3,9"]', attachment_urls=urls)
+
+    assert converted.html == (
+        "<p>Look:</p>\n"
+        '<figure><img src="https://e.org/wp-content/uploads/b.jpg" alt=""></figure>\n'
+        '<figure><img src="https://e.org/wp-content/uploads/a.jpg" alt=""></figure>'
+    )
+    assert converted.warnings == ["gallery picture 9 is not an attachment of the export"]
+
+
 def test_escaped_shortcode_is_text_without_a_warning():
     converted = convert_body("Write [[gallery]] to show a gallery.")
 
     assert converted.html == "<p>Write [gallery] to show a gallery.</p>"
     assert converted.warnings == []
+
+
+def test_an_address_written_with_entities_links_to_the_same_address():
+    converted = convert_body("https://www.youtube.com/watch?v=abc&amp;t=10\n\nText")
+
+    assert converted.html == (
+        '<p><a href="https://www.youtube.com/watch?v=abc&amp;t=10" rel="noopener noreferrer">'
+        "https://www.youtube.com/watch?v=abc&amp;t=10</a></p>\n<p>Text</p>"
+    )
 
 
 def test_embed_shortcode_becomes_a_link():
@@ -306,6 +331,24 @@ def test_every_theme_unit_test_body_converts_to_html_the_article_keeps_as_is():
 
 
 @needs_theme_data
+def test_theme_unit_test_markup_post_gets_wordpress_paragraphs_and_keeps_its_poem():
+    raw = theme_bodies()["Markup: HTML Tags and Formatting"]
+    poem = raw[raw.index("<pre>") : raw.index("</pre>") + len("</pre>")]
+
+    autop = wpautop(raw)
+    converted = convert_body(raw)
+
+    assert autop.startswith(
+        "<p><strong>Headings</strong></p>\n<h1>Header one</h1>\n<h2>Header two</h2>\n"
+    )
+    assert "<p>Single line blockquote:</p>\n<blockquote><p>Stay hungry. Stay foolish.</p>" in autop
+    assert poem in autop  # wpautop leaves <pre> alone, blank lines and all
+    assert "\n\n\n\tTwo roads diverged in a yellow wood," in converted.html
+    # HTML ignores a line feed right after <pre>; the blank lines of the poem stay.
+    assert "<pre><cite>Robert Frost</cite>\n\n\n\tTwo roads" in converted.html
+
+
+@needs_theme_data
 def test_theme_unit_test_captions_become_figures():
     converted = convert_body(theme_bodies()["Markup: Image Alignment"])
 
@@ -333,3 +376,42 @@ def test_theme_unit_test_embeds_become_links_and_widgets_are_reported():
     assert '<a href="https://twitter.com/WordPress/status/1057136472321613824"' in embeds.html
     assert "block wp:archives dropped: WordPress made its content on display" in widgets.warnings
     assert "unknown shortcode [gallery] left as text" in widgets.warnings
+
+
+# --- What an export can hold on purpose --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<div>" * 3000 + "deep text",
+        "<!-- wp:x {" * 2000 + "after",
+        "[caption]" * 2000,
+        "<svg" * 2000,
+        "<pre>" * 2000,
+        "<![CDATA[" * 2000,
+        " " * 20000 + "x",
+    ],
+    ids=[
+        "nesting",
+        "open-block-comments",
+        "open-captions",
+        "open-svg",
+        "open-pre",
+        "cdata",
+        "spaces",
+    ],
+)
+def test_hostile_shapes_convert_to_clean_html(raw):
+    converted = convert_body(raw)
+
+    assert clean_article_html(converted.html) == converted.html
+    assert "<svg" not in converted.html and "<!--" not in converted.html
+
+
+def test_deep_nesting_keeps_the_text():
+    assert convert_body("<div>" * 3000 + "deep text").html == "<p>deep text</p>"
+
+
+def test_an_unclosed_comment_hides_the_rest_as_it_did_on_the_old_site():
+    assert convert_body("Shown.\n\n<!-- a note never closed\n\nHidden.").html == "<p>Shown.</p>"
