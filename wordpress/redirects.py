@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control
 
@@ -46,6 +47,8 @@ QUERY_KINDS: dict[str, tuple[str, ...]] = {
 }
 QUERY_KEYS = frozenset({*QUERY_KINDS, "tag"})
 MAX_ID_DIGITS = 19  # PositiveBigIntegerField
+# A lost database (core.middleware.DatabaseUnavailableMiddleware answers 503 for views).
+UNREACHABLE = (OperationalError, InterfaceError)
 
 
 def legacy_path(url: str) -> str:
@@ -167,7 +170,10 @@ class LegacyRedirectMiddleware:
     def __call__(self, request):
         is_read = request.method in ("GET", "HEAD")
         if is_read and request.path == "/" and not QUERY_KEYS.isdisjoint(request.GET):
-            url = query_redirect_url(request.GET)
+            try:
+                url = query_redirect_url(request.GET)
+            except UNREACHABLE:
+                url = None  # the front page's view meets it too, and answers 503
             if url is not None:
                 return redirect_to(request, url)
         response = self.get_response(request)
@@ -185,7 +191,10 @@ class LegacyRedirectMiddleware:
         request.legacy_path_checked = True
         if request.method not in ("GET", "HEAD"):
             return None
-        url = path_redirect_url(request.path)
+        try:
+            url = path_redirect_url(request.path)
+        except UNREACHABLE:
+            return None  # the 404 stands: a lost database must not turn it into a 500
         if url is None or url == request.path:
             return None
         return redirect_to(request, url)

@@ -2,7 +2,7 @@
 what readers may see."""
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -277,6 +277,18 @@ def test_pages_that_exist_cost_no_extra_query(client, settings, django_assert_nu
 
     with django_assert_num_queries(len(without)):
         read_pages()
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def refuse():
+        raise OperationalError("connection to server at 127.0.0.1 refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", refuse)
+
+
+def test_old_id_while_the_database_is_down_is_a_503_not_a_500(client, database_down):
+    assert client.get("/?p=12").status_code == 503
 
 
 def test_wordpress_feed_addresses_answer(client):
