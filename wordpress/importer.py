@@ -230,6 +230,8 @@ class _Run:
         self.pictures: dict[int, object] = {}  # attachment id -> media.Image
         self.picture_urls: dict[str, object] = {}  # attachment URL -> media.Image
         self.pages: dict[int, Page] = {}
+        # For [gallery ids="…"]: the pictures it names, by attachment id.
+        self.attachment_urls = {a.wp_id: a.url for a in found.attachments if a.url}
         self.content_types = {}
         # (kind, WordPress id, our pk) that ImportedItem holds already: no write needed.
         self.recorded: set[tuple[str, int, int]] = set()
@@ -620,7 +622,7 @@ class _Run:
 
     def body_of(self, item: wxr.Item):
         notes = []
-        converted = content.convert_body(item.content)
+        converted = content.convert_body(item.content, attachment_urls=self.attachment_urls)
         notes.extend(converted.warnings)
         body_html, missing = attachments.rewrite_pictures(converted.html, self.picture_urls)
         notes.extend(f"the picture {url} cannot be had; left out." for url in missing)

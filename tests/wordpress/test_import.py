@@ -1,5 +1,6 @@
 """Importing small hand-built exports: what each WordPress object becomes here."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from blog.models import Article, Category, Tag
 from comments.models import Comment
+from media.models import Image
 from newsletter import services as newsletter_services
 from pages.models import Page
 from tests.factories import wordpress as wp
@@ -349,3 +351,25 @@ def test_a_dry_run_checks_pictures_but_stores_no_file(run, tmp_path, settings):
 
     assert counts(report, "attachment") == {"imported": 1, "skipped": 1}
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+
+
+def test_a_gallery_shows_the_pictures_it_names(run, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    for name in ("one.jpg", "two.jpg"):
+        (uploads / name).write_bytes(picture_bytes(320, 240))
+    url = "{}/wp-content/uploads/{}".format
+
+    run(
+        wp.item(50, "One", post_type="attachment", status="inherit",
+                attachment_url=url(wp.OLD_SITE, "one.jpg")),
+        wp.item(51, "Two", post_type="attachment", status="inherit",
+                attachment_url=url(wp.OLD_SITE, "two.jpg")),
+        wp.item(1, "Gallery", body='<p>Pictures.</p>\n\n[gallery ids="51,50"]'),
+        media_dir=uploads,
+    )  # fmt: skip
+
+    body = Article.objects.get().body
+    shown = [int(pk) for pk in re.findall(r'data-media-id="(\d+)"', body)]
+    by_title = {image.pk: image.title for image in Image.objects.all()}
+    assert [by_title[pk] for pk in shown] == ["Two", "One"]
