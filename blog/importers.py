@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -157,7 +158,7 @@ def source_name(path: Path) -> str:
     return path.name
 
 
-def plan(parsed: ParsedArticle, *, source: str) -> str:
+def plan(parsed: ParsedArticle, *, source: str, author=None) -> str:
     """What `upsert` would do, without doing it (for --dry-run). The picture is checked
     as the import would check it, and nothing is stored."""
     image = None
@@ -170,10 +171,26 @@ def plan(parsed: ParsedArticle, *, source: str) -> str:
     article = Article.objects.filter(import_source=source).first()
     if article is None:
         return "created"
-    return "unchanged" if _matches(article, parsed, image) else "updated"
+    gains_author = author is not None and article.author_id is None
+    return "unchanged" if _matches(article, parsed, image) and not gains_author else "updated"
 
 
-def upsert(parsed: ParsedArticle, *, source: str) -> ImportResult:
+UNKNOWN_AUTHOR_MESSAGE = (
+    "--author {username}: no staff account has that login name (the byline is a "
+    "newsroom account: give it staff status in the admin first)."
+)
+
+
+def author_named(username: str):
+    """The staff account whose login name is `username`, the byline of what an import
+    creates; SeedError if there is none (a reader's account is never a byline)."""
+    user = get_user_model().objects.filter(username=username, is_staff=True).first()
+    if user is None:
+        raise SeedError(UNKNOWN_AUTHOR_MESSAGE.format(username=username))
+    return user
+
+
+def upsert(parsed: ParsedArticle, *, source: str, author=None) -> ImportResult:
     """Create the article from `source`, or bring the one imported before up to date.
 
     An update keeps the slug and the publication time, so the permalink never moves,
@@ -195,7 +212,9 @@ def upsert(parsed: ParsedArticle, *, source: str) -> ImportResult:
                     credit=parsed.image.credit,
                 ),
             )
-    return _upsert_article(parsed, source=source, image=image, image_changed=image_changed)
+    return _upsert_article(
+        parsed, source=source, image=image, image_changed=image_changed, author=author
+    )
 
 
 def _open_picture(parsed: ParsedArticle):
@@ -220,15 +239,22 @@ def _checked(parsed: ParsedArticle, action):
 
 @transaction.atomic
 def _upsert_article(parsed: ParsedArticle, *, source: str, image: Image | None,
-                    image_changed: bool) -> ImportResult:  # fmt: skip
+                    image_changed: bool, author=None) -> ImportResult:  # fmt: skip
     _fill_site_identity(parsed)
     article = Article.objects.select_for_update().filter(import_source=source).first()
+    # An author given fills a missing byline; one an editor chose since is kept.
+    gains_author = author is not None and (article is None or article.author_id is None)
+    if article is not None and gains_author:
+        article.author = author
     if article is not None and _matches(article, parsed, image):
-        return ImportResult(source, "updated" if image_changed else "unchanged", article)
+        if gains_author:
+            article_save(article=article)
+        changed = image_changed or gains_author
+        return ImportResult(source, "updated" if changed else "unchanged", article)
 
     action = "updated" if article else "created"
     if article is None:
-        article = Article(import_source=source, status=Article.Status.PUBLISHED)
+        article = Article(import_source=source, status=Article.Status.PUBLISHED, author=author)
     article.title = parsed.title
     article.body = parsed.body
     article.excerpt = ""  # derived again from the (possibly new) first paragraph
@@ -250,8 +276,8 @@ def _upsert_article(parsed: ParsedArticle, *, source: str, image: Image | None,
     return ImportResult(source, action, article)
 
 
-def import_path(path: Path) -> ImportResult:
-    return upsert(read_seed(path), source=source_name(path))
+def import_path(path: Path, *, author=None) -> ImportResult:
+    return upsert(read_seed(path), source=source_name(path), author=author)
 
 
 def seed_files(paths: list[Path]) -> list[Path]:

@@ -41,3 +41,58 @@ def article_unpublish(*, article: Article) -> Article:
     """Back to draft: readers lose it, the publication time is kept for a republish."""
     article.status = Article.Status.DRAFT
     return article_save(article=article)
+
+
+# Who may do what. Editors (the `blog.publish_article` permission) publish, schedule,
+# make private and edit every article; authors (the Authors group: add and change, but
+# not publish) write their own articles and submit them for review, as WordPress's
+# Contributor role does. An author's article leaves their hands once it is published:
+# changing it then would change what readers see without an editor.
+AUTHOR_STATUSES = (Article.Status.DRAFT, Article.Status.PENDING)
+
+STATUS_REFUSED_MESSAGE = (
+    "You can save this article as a draft or submit it for review; an editor publishes it."
+)
+
+
+def may_publish(user) -> bool:
+    return user.has_perm("blog.publish_article")
+
+
+def may_edit(user, article: Article) -> bool:
+    """Whether `user` may change `article` (and so preview it)."""
+    if may_publish(user):
+        return user.has_perm("blog.change_article")
+    return (
+        user.has_perm("blog.change_article")
+        and article.author_id == user.pk
+        and article.status in AUTHOR_STATUSES
+    )
+
+
+def allowed_statuses(user, article: Article | None = None) -> tuple[str, ...]:
+    """The statuses `user` may give `article` (None: a new article)."""
+    if may_publish(user):
+        return tuple(Article.Status.values)
+    return AUTHOR_STATUSES
+
+
+def articles_for(user, articles=None):
+    """Of `articles` (default: all), those `user` may open in the admin: all of them for
+    editors, their own for authors."""
+    articles = Article.objects.all() if articles is None else articles
+    if may_publish(user):
+        return articles
+    return articles.filter(author_id=user.pk)
+
+
+def articles_visible_to(user):
+    """What `user` may read at an article's address or its preview: the published
+    articles, and those they may edit (editors: any; authors: their own drafts)."""
+    if not user.has_perm("blog.change_article"):
+        return Article.objects.published()
+    if may_publish(user):
+        return Article.objects.all()
+    return Article.objects.published() | Article.objects.filter(
+        author_id=user.pk, status__in=AUTHOR_STATUSES
+    )

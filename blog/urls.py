@@ -28,6 +28,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article-preview"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("category/<slug:slug>/", views.CategoryArchiveView.as_view(), name="category"),

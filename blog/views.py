@@ -1,14 +1,17 @@
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from blog import archives, search
+from blog import archives, search, services
 from blog.models import Article, OldSlug
 from core.http import has_session
 
@@ -140,14 +143,15 @@ class MonthArchiveView(ArchiveView):
 
 
 class ArticleDetailView(DetailView):
-    """An article at its permalink. Editors may preview drafts and scheduled articles."""
+    """An article at its permalink. Editors may preview drafts and scheduled articles,
+    authors their own."""
 
     template_name = "blog/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
         if self.is_editor:
-            return Article.objects.select_related("author")
+            return services.articles_visible_to(self.request.user).select_related("author")
         return Article.objects.published().select_related("author")
 
     @cached_property
@@ -183,6 +187,27 @@ class ArticleDetailView(DetailView):
             related_articles=Article.objects.published().related_to(article),
             **kwargs,
         )
+
+
+# One person's unpublished work: never kept by a proxy or the browser, never indexed.
+@method_decorator(cache_control(private=True, no_store=True), name="dispatch")
+@method_decorator(staff_member_required, name="dispatch")
+@method_decorator(require_safe, name="dispatch")
+class ArticlePreviewView(ArticleDetailView):
+    """The saved draft, pending or scheduled article as readers will see it, with a
+    notice, at an address of its own: the admin's "Preview" link. Editors preview any
+    article, authors their own; anyone else gets the 404 page."""
+
+    def get(self, request, *args, **kwargs):
+        self.object = get_object_or_404(
+            services.articles_visible_to(request.user).select_related("author"),
+            pk=kwargs["pk"],
+        )
+        if self.object.is_live:
+            return redirect(self.object)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
 
 @require_safe

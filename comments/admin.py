@@ -86,7 +86,7 @@ class CommentAdmin(admin.ModelAdmin):
         # (forms cannot nest).
         return render_to_string(
             "admin/comments/comment/_comment_cell.html",
-            {"comment": comment, "verbs": self._verbs_for(comment)},
+            {"comment": comment, "verbs": self.verbs_for(comment)},
         )
 
     @admin.display(description="status", ordering="status")
@@ -98,7 +98,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @staticmethod
-    def _verbs_for(comment):
+    def verbs_for(comment):
         """The one-click actions that change this comment: (verb, label) pairs."""
         labels = {"approve": "Approve", "unapprove": "Unapprove", "spam": "Spam",
                   "trash": "Trash"}  # fmt: skip
@@ -240,7 +240,7 @@ class CommentAdmin(admin.ModelAdmin):
         if comment is None:
             self.message_user(request, COMMENT_MISSING, messages.ERROR)
             return redirect("admin:comments_comment_changelist")
-        extra_context = {**(extra_context or {}), "verbs": self._verbs_for(comment),
+        extra_context = {**(extra_context or {}), "verbs": self.verbs_for(comment),
                          "reply_form": ReplyForm()}  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "privacy",
     "axes",  # admin login lock-out (see "Security headers and abuse limits")
     "security",
+    "django_prose_editor",  # the article body's visual editor (blog/admin_forms.py)
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,8 @@ PAGE_SECTIONS = {
         "comments/_article_section.html",
     ],
     "list_end": ["newsletter/_subscribe_section.html"],
+    # Under every page: the menu of top-level pages (About, Contact…).
+    "footer": ["pages/_footer.html"],
 }
 
 ROOT_URLCONF = "config.urls"
@@ -393,8 +396,8 @@ CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="
 SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=5)
 PAGE_CACHE = env.bool("PAGE_CACHE", default="LocMemCache" not in CACHES["default"]["BACKEND"])
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
-# The URL namespaces whose pages are shared: the reader's site and its feeds.
-SHARED_PAGE_NAMESPACES = ["blog", "comments"]
+# The URL namespaces whose pages are shared: the reader's site, its feeds and its pages.
+SHARED_PAGE_NAMESPACES = ["blog", "comments", "pages"]
 
 # The site lives at the root of its host. A SCRIPT_NAME the client sends (gunicorn reads
 # one from a header) is never believed; a site under a path prefix sets it here.

@@ -3,11 +3,17 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from blog.sitemaps import SITEMAPS
+from pages.sitemaps import PageSitemap
 from security.forms import AdminLoginForm
 
 admin.site.site_header = "Broadsheet administration"
 admin.site.site_title = "Broadsheet"
 admin.site.login_form = AdminLoginForm  # over-long input gets the form's error, not a 500
+
+# sitemap.xml is blog's (blog.urls serves SITEMAPS); the project adds the sections of the
+# apps blog does not know, here where every app is known.
+SITEMAPS.setdefault("pages", PageSitemap)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

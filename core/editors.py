@@ -1,8 +1,8 @@
 """The "Editors" group: each app's migrations grant it what editors need of that app.
 
-Migrations call `grant_to_editors` through RunPython, so the rule for making
-permissions early (Django makes them only after every migration has run) lives in one
-place.
+Migrations call `grant_to_editors` (or `grant_to_group`, for another group such as
+blog's "Authors") through RunPython, so the rule for making permissions early (Django
+makes them only after every migration has run) lives in one place.
 """
 
 from functools import partial
@@ -10,13 +10,21 @@ from functools import partial
 from django.db import migrations
 
 EDITORS_GROUP = "Editors"
+# Writers who submit drafts for review but neither publish nor moderate (blog 0012).
+AUTHORS_GROUP = "Authors"
 
 
 def grant_to_editors(app_label: str, permissions: dict[str, tuple[str, ...]]):
     """A RunPython operation giving the Editors group `permissions` of `app_label`'s
     models ({model name: ("add", "change", …)}); reversed, it takes them back."""
+    return grant_to_group(EDITORS_GROUP, app_label, permissions)
+
+
+def grant_to_group(group: str, app_label: str, permissions: dict[str, tuple[str, ...]]):
+    """As `grant_to_editors`, for the group named `group` (made if missing)."""
     return migrations.RunPython(
-        partial(_grant, app_label, permissions), partial(_revoke, app_label, permissions)
+        partial(_grant, group, app_label, permissions),
+        partial(_revoke, group, app_label, permissions),
     )
 
 
@@ -31,7 +39,7 @@ def _permissions(apps, app_label, permissions):
     )
 
 
-def _grant(app_label, permissions, apps, schema_editor):
+def _grant(group, app_label, permissions, apps, schema_editor):
     # Django makes permissions after the last migration has run (post_migrate); these
     # are made here, as it would name them, so that the group can have them now.
     ContentType = apps.get_model("contenttypes", "ContentType")
@@ -45,10 +53,10 @@ def _grant(app_label, permissions, apps, schema_editor):
                 codename=f"{action}_{model}",
                 defaults={"name": f"Can {action} {verbose_name}"},
             )
-    editors, _ = apps.get_model("auth", "Group").objects.get_or_create(name=EDITORS_GROUP)
-    editors.permissions.add(*_permissions(apps, app_label, permissions))
+    members, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group)
+    members.permissions.add(*_permissions(apps, app_label, permissions))
 
 
-def _revoke(app_label, permissions, apps, schema_editor):
-    for editors in apps.get_model("auth", "Group").objects.filter(name=EDITORS_GROUP):
-        editors.permissions.remove(*_permissions(apps, app_label, permissions))
+def _revoke(group, app_label, permissions, apps, schema_editor):
+    for members in apps.get_model("auth", "Group").objects.filter(name=group):
+        members.permissions.remove(*_permissions(apps, app_label, permissions))

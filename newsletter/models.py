@@ -76,6 +76,10 @@ class Subscriber(models.Model):
 
 
 class MailingQuerySet(models.QuerySet):
+    def newest_first(self):
+        # Spelled out: Meta.ordering is dropped from GROUP BY queries such as with_counts().
+        return self.order_by("-created_at", "-pk")
+
     def with_counts(self):
         """Per mailing, its deliveries by state, counted from the delivery rows."""
         statuses = Delivery.Status

@@ -160,8 +160,8 @@ def test_front_page_costs_the_same_queries_for_two_or_twenty_teasers(
 
     publish(1 + 2)
     # the lead and its categories, the count, the teasers and their categories, the
-    # site settings, the sections in the header
-    with django_assert_num_queries(7) as two:
+    # site settings, the sections in the header, the pages in the footer
+    with django_assert_num_queries(8) as two:
         page = front_page(client)
     assert page.count('<article class="teaser') == 1 + 2
     assert page.count("<picture") == 1 + 2

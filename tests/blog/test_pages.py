@@ -214,8 +214,9 @@ def test_article_page_query_count_does_not_grow_with_related_links(
     client.get(many.get_absolute_url())
 
     # Site settings, the sections in the header, the article, its links, its categories,
-    # its tags, "Related"; the comment section adds its settings (the thread is kept).
-    with django_assert_num_queries(8) as few_queries:
+    # its tags, "Related", the pages in the footer; the comment section adds its
+    # settings (the thread is kept).
+    with django_assert_num_queries(9) as few_queries:
         client.get(few.get_absolute_url())
     with django_assert_num_queries(len(few_queries.captured_queries)):
         response = client.get(many.get_absolute_url())

@@ -86,8 +86,8 @@ def test_article_page_query_count_does_not_grow_with_related_articles(
     crowded = ArticleFactory(tags=tags, categories=[category])
     ArticleFactory.create_batch(6, tags=tags, categories=[category])
 
-    # the article page (see test_pages): 7 of its own, 2 for the comment section
-    with django_assert_num_queries(9) as sparse_queries:
+    # the article page (see test_pages): 8 of its own, 2 for the comment section
+    with django_assert_num_queries(10) as sparse_queries:
         client.get(sparse.get_absolute_url())
     with django_assert_num_queries(len(sparse_queries.captured_queries)):
         response = client.get(crowded.get_absolute_url())
@@ -99,7 +99,7 @@ def test_article_without_terms_asks_nothing_for_related_articles(client, django_
     ArticleFactory.create_batch(3, tags=[TagFactory()])
     lonely = ArticleFactory()
 
-    with django_assert_num_queries(8):  # one fewer than an article with terms
+    with django_assert_num_queries(9):  # one fewer than an article with terms
         response = client.get(lonely.get_absolute_url())
     assert 'class="related-posts"' not in response.content.decode()
 

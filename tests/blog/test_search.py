@@ -135,8 +135,9 @@ def test_search_costs_the_same_queries_whatever_the_page_size(
     SiteSettings.load()
     ArticleFactory.create_batch(size, title="Drone report", categories=[CategoryFactory()])
 
-    # count, page, the page's categories, site settings, the sections in the header
-    with django_assert_num_queries(5):
+    # count, page, the page's categories, site settings, the sections in the header, the
+    # pages in the footer
+    with django_assert_num_queries(6):
         response = client.get(reverse("blog:search"), {"s": "drone"})
     assert len(found(response)) == size
 

@@ -192,9 +192,9 @@ def test_a_comment_published_at_once_costs_two_queries_more_for_the_caches(
     CommentFactory(article=article, approved=True)  # the article's thread has changed before
 
     # The article's comment version is raised; the new site version (core/invalidation.py)
-    # asks when the next scheduled article goes live.
+    # asks when the next scheduled article and the next scheduled page go live.
     with (
-        django_assert_max_num_queries(COMMENT_POST_QUERIES + 2),
+        django_assert_max_num_queries(COMMENT_POST_QUERIES + 3),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(post_url(article), valid_data)

@@ -30,6 +30,15 @@ class UserFactory(factory.django.DjangoModelFactory):
                 )
             ),
         )
+        # Writes and submits drafts; an editor publishes (blog migration 0012).
+        author = factory.Trait(
+            is_staff=True,
+            groups=factory.PostGeneration(
+                lambda user, create, extracted, **kwargs: user.groups.add(
+                    Group.objects.get(name="Authors")
+                )
+            ),
+        )
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

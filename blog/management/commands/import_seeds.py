@@ -14,8 +14,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="say what would happen; store nothing"
         )
+        parser.add_argument(
+            "--author",
+            metavar="USERNAME",
+            help="the byline (a staff account's login name) of the articles this creates, "
+            "and of those imported before without one",
+        )
 
-    def handle(self, *args, paths, dry_run, **options):
+    def handle(self, *args, paths, dry_run, author, **options):
+        try:
+            author = importers.author_named(author) if author is not None else None
+        except importers.SeedError as error:
+            raise CommandError(str(error)) from None
         files = importers.seed_files(list(paths) or [settings.BASE_DIR / "seeds"])
         if not files:
             raise CommandError("No seed files found.")
@@ -35,10 +45,12 @@ class Command(BaseCommand):
             try:
                 if dry_run:
                     parsed = importers.read_seed(path)
-                    action = importers.plan(parsed, source=importers.source_name(path))
+                    action = importers.plan(
+                        parsed, source=importers.source_name(path), author=author
+                    )
                     self.stdout.write(f"would be {action}: {path.name}: {parsed.title}")
                 else:
-                    result = importers.import_path(path)
+                    result = importers.import_path(path, author=author)
                     self.stdout.write(
                         f"{result.action}: {path.name}: {result.article.title} "
                         f"({result.article.get_absolute_url()})"
