@@ -298,7 +298,7 @@ def _write_pages(w: _Writer, counts: ExportCounts) -> None:
     pages = Page.objects.select_related("author").order_by("path")
     for page in pages.iterator(chunk_size=CHUNK):
         wp_id = page_wp_id(page.pk)
-        published_at = page.published_at if page.status == Page.Status.PUBLISHED else None
+        published_at = page.published_at if page.status != Page.Status.DRAFT else None
         _item_head(
             w, title=page.title, link=absolute(page.get_absolute_url()), wp_id=wp_id,
             author=page.author, published_at=published_at,
@@ -312,7 +312,9 @@ def _write_pages(w: _Writer, counts: ExportCounts) -> None:
         w.element("wp:comment_status", "closed")
         w.element("wp:ping_status", "closed")
         w.element("wp:post_name", page.slug)
-        w.element("wp:status", PAGE_STATUS.get(page.status, "draft"))
+        w.element(
+            "wp:status", "future" if page.is_scheduled else PAGE_STATUS.get(page.status, "draft")
+        )
         w.element("wp:post_parent", page_wp_id(page.parent_id) if page.parent_id else 0)
         w.element("wp:menu_order", page.menu_order)
         w.element("wp:post_type", "page")

@@ -82,7 +82,7 @@ def public_url(target) -> str | None:
         case Article():
             return target.get_absolute_url() if target.is_live else None
         case Page():
-            return target.get_absolute_url() if target.status == Page.Status.PUBLISHED else None
+            return target.get_absolute_url() if target.is_live else None
         case Category() | Tag():
             return target.get_absolute_url()
         case Image():

@@ -1,26 +1,12 @@
-"""What an import leaves behind (ImportedItem, LegacyPath), and pages, made directly so
-that the redirects and the export can be tested without running an import."""
+"""What an import leaves behind (ImportedItem, LegacyPath), made directly so that the
+redirects can be tested without running an import."""
 
 import factory
 from django.contrib.contenttypes.models import ContentType
 
-from pages.models import Page
 from wordpress.models import ImportedItem, LegacyPath
 
 SITE_URL = "https://old.example.com"
-
-
-class PageFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Page
-
-    title = factory.Sequence(lambda n: f"Page {n}")
-    slug = factory.Sequence(lambda n: f"page-{n}")
-    body = "<p>Who we are.</p>"
-    status = Page.Status.PUBLISHED
-
-    class Params:
-        draft = factory.Trait(status=Page.Status.DRAFT)
 
 
 class ImportedItemFactory(factory.django.DjangoModelFactory):

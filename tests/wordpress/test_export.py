@@ -13,7 +13,7 @@ from comments.models import Comment
 from tests.factories.blog import ArticleFactory, CategoryFactory, TagFactory, UserFactory
 from tests.factories.comments import ArticleDiscussionFactory, CommentFactory
 from tests.factories.media import ImageFactory
-from tests.factories.wordpress_links import PageFactory
+from tests.factories.pages import PageFactory
 from wordpress import export
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,7 @@ def test_pages_are_exported_with_their_hierarchy(tmp_path):
     about = PageFactory(title="About", slug="about", menu_order=3)
     PageFactory(title="Team", slug="team", parent=about)
     PageFactory(title="Unfinished", draft=True)
+    PageFactory(title="Next week", scheduled=True)
 
     pages = items(exported(tmp_path), "page")
 
@@ -117,6 +118,7 @@ def test_pages_are_exported_with_their_hierarchy(tmp_path):
     assert wp(pages["About"], "menu_order") == "3"
     assert wp(pages["Unfinished"], "status") == "draft"
     assert wp(pages["About"], "status") == "publish"
+    assert wp(pages["Next week"], "status") == "future"
 
 
 def test_categories_come_parents_first_and_tags_with_descriptions(tmp_path):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from blog.archives import author_url
 from tests.factories.blog import ArticleFactory, CategoryFactory, TagFactory, UserFactory
 from tests.factories.media import ImageFactory
-from tests.factories.wordpress_links import ImportedItemFactory, LegacyPathFactory, PageFactory
+from tests.factories.pages import PageFactory
+from tests.factories.wordpress_links import ImportedItemFactory, LegacyPathFactory
 from wordpress.models import ImportedItem
 from wordpress.redirects import legacy_path
 
@@ -91,9 +92,18 @@ def test_old_page_path_leads_to_the_page(client):
         lambda: ArticleFactory(draft=True),
         lambda: ArticleFactory(scheduled=True),
         lambda: PageFactory(draft=True),
+        lambda: PageFactory(scheduled=True),
+        lambda: PageFactory(private=True),
         lambda: UserFactory(),  # an author who has published nothing
     ],
-    ids=["draft", "scheduled", "draft-page", "author-without-articles"],
+    ids=[
+        "draft",
+        "scheduled",
+        "draft-page",
+        "scheduled-page",
+        "private-page",
+        "author-without-articles",
+    ],
 )
 def test_old_path_of_something_readers_may_not_see_is_not_found(client, hidden):
     target = hidden()

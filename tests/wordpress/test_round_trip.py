@@ -17,7 +17,7 @@ from pages.models import Page
 from tests.factories.blog import ArticleFactory, CategoryFactory, TagFactory, UserFactory
 from tests.factories.comments import CommentFactory
 from tests.factories.media import ImageFactory
-from tests.factories.wordpress_links import PageFactory
+from tests.factories.pages import PageFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
