@@ -168,19 +168,27 @@ class LegacyRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        is_read = request.method in ("GET", "HEAD")
-        if is_read and request.path == "/" and not QUERY_KEYS.isdisjoint(request.GET):
-            try:
-                url = query_redirect_url(request.GET)
-            except UNREACHABLE:
-                url = None  # the front page's view meets it too, and answers 503
-            if url is not None:
-                return redirect_to(request, url)
         response = self.get_response(request)
         if response.status_code == 404 and not getattr(request, "legacy_path_checked", False):
             # A path no view matched (a view's own 404 came through process_exception).
             return self._old_path(request) or response
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Here rather than in __call__: every middleware has seen the request, so the
+        # 404 page for an unknown id renders as any other (it may ask who is signed in).
+        if (
+            request.method in ("GET", "HEAD")
+            and request.path == "/"
+            and not QUERY_KEYS.isdisjoint(request.GET)
+        ):
+            try:
+                url = query_redirect_url(request.GET)
+            except UNREACHABLE:
+                return None  # the front page's view meets it too, and answers 503
+            if url is not None:
+                return redirect_to(request, url)
+        return None
 
     def process_exception(self, request, exception):
         # Before the 404 page is rendered: a redirect need not pay for it.

@@ -206,6 +206,13 @@ def test_query_naming_nothing_is_not_found(client, query):
     assert client.get(f"/{query}").status_code == 404
 
 
+def test_unknown_id_for_a_signed_in_editor_is_the_404_page(editor_client):
+    # The 404 page asks who is signed in: the lookup must come after authentication.
+    response = editor_client.get("/?p=999")
+
+    assert response.status_code == 404
+
+
 def test_query_for_a_draft_is_not_found_and_leaks_nothing(client):
     draft = ArticleFactory(draft=True, title="Secret plans")
     ImportedItemFactory(kind=Kind.POST, wp_id=12, target=draft)
