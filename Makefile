@@ -12,7 +12,7 @@ PORT ?= 8000
 PYTHON ?= $(shell scripts/find-python)
 
 .PHONY: help venv install run serve migrate seed test test-postgres lint format bench \
-	bench-wordpress-setup clean
+	bench-import bench-wordpress-setup clean
 
 help:
 	@echo "make run            set up and serve the site at http://$(HOST):$(PORT)/"
@@ -72,6 +72,11 @@ format: $(STAMP)
 # Each bench/bench_*.py prints its figures and writes them to bench/results/.
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# The WordPress import alone (also part of `make bench`): rate and memory at 1,000 and
+# 100,000 comments (BENCH_IMPORT_SIZES to change them).
+bench-import: $(STAMP)
+	$(PY) bench/bench_import.py
 
 # The WordPress reference `make bench` compares the cache-off article with (as root:
 # it installs Debian's packages, a MariaDB database, nginx and PHP-FPM on port 8089).

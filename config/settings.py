@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # A lost database answers 503 with a plain page.
     "core.middleware.DatabaseUnavailableMiddleware",
+    # An imported WordPress site's old addresses (/?p=12, old permalinks): 301 to the
+    # new ones. Costs no query unless the site would answer 404 or the query names one.
+    "wordpress.redirects.LegacyRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Django's token check stays on for the admin (and any view not marked otherwise);
