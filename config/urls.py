@@ -15,6 +15,9 @@ admin.site.login_form = AdminLoginForm  # over-long input gets the form's error,
 # apps blog does not know, here where every app is known.
 SITEMAPS.setdefault("pages", PageSitemap)
 
+# A 404 page rendered while the database is down answers 503, as views do.
+handler404 = "core.middleware.page_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),

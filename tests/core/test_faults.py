@@ -158,6 +158,21 @@ def test_database_down_home_page_is_a_503_too(client, database_down):
     assert client.get(reverse("blog:article-list")).status_code == 503
 
 
+@pytest.mark.parametrize("path", ["/no.such.thing", "/a/b.c/"])
+def test_database_down_address_nothing_answers_is_a_503_not_a_500(client, database_down, path):
+    response = client.get(path)
+
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.text
+
+
+def test_unknown_address_still_gets_the_sites_404_page(client):
+    response = client.get("/no.such.thing")
+
+    assert response.status_code == 404
+    assert "Nothing lives at this address." in response.text
+
+
 def test_cached_pages_are_still_served_while_the_database_is_down(page_cache, client, monkeypatch):
     article = ArticleFactory(title="Served from cache")
     client.get(article.get_absolute_url())
