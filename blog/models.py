@@ -270,7 +270,25 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class PublicationState:
+    """`is_live` and `is_scheduled` for a model with a `status` whose `Status` has
+    PUBLISHED, and a `published_at`: articles, and the pages app's pages."""
+
+    @property
+    def is_live(self) -> bool:
+        """Whether readers can see it now."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_live
+
+
+class Article(PublicationState, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         # Written by an author, waiting for an editor to publish it (WordPress's
@@ -409,19 +427,6 @@ class Article(models.Model):
         # Remember the stored slug, so a rename can leave a redirect behind (signals.py).
         instance._loaded_slug = instance.__dict__.get("slug")
         return instance
-
-    @property
-    def is_live(self) -> bool:
-        """Whether readers can see it now."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and not self.is_live
 
     def blocks_with_links(self, links):
         """Pair each body block with the "See also" links placed after it.

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import html
-from blog.models import MISSING_PICTURE_MESSAGE
+from blog.models import MISSING_PICTURE_MESSAGE, PublicationState
 from media import body as media_body
 from media.models import Image
 from pages import addresses
@@ -55,7 +55,7 @@ class PageQuerySet(models.QuerySet):
         return self.order_by("menu_order", "title", "pk")
 
 
-class Page(models.Model):
+class Page(PublicationState, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -210,19 +210,6 @@ class Page(models.Model):
         if others.exists():
             return PATH_IN_USE_MESSAGE.format(url=url)
         return None
-
-    @property
-    def is_live(self) -> bool:
-        """Whether readers can see it now."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and not self.is_live
 
     def ancestor_paths(self) -> list[str]:
         """The paths of the pages above this one, top first: "about", "about/team"."""
