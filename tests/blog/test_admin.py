@@ -3,7 +3,6 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from blog.models import Article, RelatedLink, SiteSettings
-from blog.signals import article_published
 from tests.factories.blog import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +26,6 @@ def article_form(**overrides):
         "related_links-MAX_NUM_FORMS": "1000",
     }
     return data | overrides
-
-
-@pytest.fixture
-def published_signals():
-    received = []
-
-    def receiver(sender, article, **kwargs):
-        received.append(article.pk)
-
-    article_published.connect(receiver)
-    yield received
-    article_published.disconnect(receiver)
 
 
 def test_editors_group_has_what_an_editor_needs():

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from blog.admin import ArticleAdmin
 from blog.models import Article
-from blog.signals import article_published
 from tests.factories.blog import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,18 +52,6 @@ def form_of(article, **overrides):
 def buttons(response) -> dict[str, str]:
     """The submit row's workflow buttons: {status: label}."""
     return {button["status"]: button["label"] for button in response.context["workflow_buttons"]}
-
-
-@pytest.fixture
-def published_signals():
-    received = []
-
-    def receiver(sender, article, **kwargs):
-        received.append(article.pk)
-
-    article_published.connect(receiver)
-    yield received
-    article_published.disconnect(receiver)
 
 
 @pytest.fixture

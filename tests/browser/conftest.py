@@ -8,6 +8,9 @@ and say why. axe-core comes from npm (`npm ci`, run by `make install`/`make test
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
+
+from tests.factories.blog import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -83,3 +86,31 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# UserFactory's password.
+PASSWORD = "correct horse battery staple"
+
+
+def sign_in(page, user):
+    """Sign `user` in through the admin's login form, as a person would."""
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture
+def signed_in_editor(page):
+    # A superuser: the Editors group comes from a data migration, which a transactional
+    # test flushes after its first use.
+    editor = UserFactory(
+        is_staff=True,
+        is_superuser=True,
+        username="desk-editor",
+        first_name="Dana",
+        last_name="Desk",
+    )
+    sign_in(page, editor)
+    return editor

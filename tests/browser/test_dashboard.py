@@ -10,28 +10,13 @@ from django.utils import timezone
 from comments.models import Comment
 from newsletter.models import Delivery, Mailing
 from tests.browser.conftest import DESKTOP, PHONE, check_accessibility, screenshot
-from tests.factories.blog import ArticleFactory, UserFactory
+from tests.factories.blog import ArticleFactory
 from tests.factories.comments import CommentFactory
 from tests.factories.newsletter import SubscriberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "390"])
-
-
-@pytest.fixture
-def signed_in_editor(page):
-    # A superuser: the Editors group comes from a data migration, which a transactional
-    # test flushes after its first use.
-    editor = UserFactory(is_staff=True, is_superuser=True, username="desk-editor",
-                         first_name="Dana", last_name="Desk")  # fmt: skip
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(editor.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    return editor
 
 
 @pytest.fixture

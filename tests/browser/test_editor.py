@@ -8,27 +8,13 @@ from playwright.sync_api import expect
 from blog import importers
 from blog.models import Article
 from tests.browser.conftest import DESKTOP, PHONE, check_accessibility, screenshot
-from tests.factories.blog import ArticleFactory, UserFactory
+from tests.factories.blog import ArticleFactory
 from tests.factories.media import ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 # What this work adds to the form; the admin's own widgets (select2, inlines) are not ours.
 OURS = ("tiptap", "prose", "id_body", "id_title", "id_slug", "permalink", "editor-pictures")
-
-
-@pytest.fixture
-def signed_in_editor(page):
-    # A superuser: the Editors group comes from a data migration, which a transactional
-    # test flushes after its first use.
-    editor = UserFactory(is_staff=True, is_superuser=True, username="desk-editor")
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(editor.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    return editor
 
 
 def violations_in_our_parts(page) -> list[dict]:

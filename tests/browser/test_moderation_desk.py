@@ -5,25 +5,10 @@ from django.urls import reverse
 
 from comments.models import Comment
 from tests.browser.conftest import check_accessibility, screenshot
-from tests.factories.blog import ArticleFactory, UserFactory
+from tests.factories.blog import ArticleFactory
 from tests.factories.comments import CommentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def signed_in_editor(page):
-    # A superuser: the Editors group comes from a data migration, which a transactional
-    # test flushes after its first use.
-    editor = UserFactory(is_staff=True, is_superuser=True, username="desk-editor")
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(editor.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-    return editor
 
 
 def test_moderation_list_fits_1280px_and_approves_in_one_click(page, signed_in_editor):

@@ -6,21 +6,19 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from blog.models import Article
-from tests.browser.conftest import AXE_JS, DESKTOP, PHONE, check_accessibility, screenshot
+from tests.browser.conftest import (
+    AXE_JS,
+    DESKTOP,
+    PHONE,
+    check_accessibility,
+    screenshot,
+    sign_in,
+)
 from tests.factories.blog import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
-
-
-def sign_in(page, user):
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
 
 
 def authors_group():
