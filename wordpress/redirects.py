@@ -179,7 +179,7 @@ class LegacyRedirectMiddleware:
         # 404 page for an unknown id renders as any other (it may ask who is signed in).
         if (
             request.method in ("GET", "HEAD")
-            and request.path == "/"
+            and request.path_info == "/"
             and not QUERY_KEYS.isdisjoint(request.GET)
         ):
             try:
@@ -200,7 +200,7 @@ class LegacyRedirectMiddleware:
         if request.method not in ("GET", "HEAD"):
             return None
         try:
-            url = path_redirect_url(request.path)
+            url = path_redirect_url(request.path_info)
         except UNREACHABLE:
             return None  # the 404 stands: a lost database must not turn it into a 500
         if url is None or url == request.path:
