@@ -50,6 +50,7 @@ from comments.models import (
     Comment,
 )
 from comments.services import comment_threads_changed
+from core import invalidation
 from core.addresses import email_key
 from core.editors import AUTHORS_GROUP
 from media import processing
@@ -210,7 +211,9 @@ def import_wxr(
         media_dir=media_dir, download=download, allowed_hosts=allowed_hosts
     )
     run = _Run(found=found, source=source, dry_run=dry_run, progress=progress or (lambda _: None))
-    with transaction.atomic() if dry_run else nullcontext():
+    # One new page-cache version for the whole import, at its end, rather than several
+    # per post: readers see the imported posts when the import is done.
+    with transaction.atomic() if dry_run else nullcontext(), invalidation.bumps_collapsed():
         run.import_everything(path)
         if dry_run:
             transaction.set_rollback(True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, Category, Tag
@@ -375,3 +376,21 @@ def test_a_gallery_shows_the_pictures_it_names(run, tmp_path):
     shown = [int(pk) for pk in re.findall(r'data-media-id="(\d+)"', body)]
     by_title = {image.pk: image.title for image in Image.objects.all()}
     assert [by_title[pk] for pk in shown] == ["Two", "One"]
+
+
+def test_an_import_makes_one_page_cache_version_and_the_kept_pages_show_it(
+    run, page_cache, client, versions_made
+):
+    home = reverse("blog:article-list")
+    client.get(home)
+    versions_made.clear()
+
+    run(
+        wp.item(1, "First imported", comments=[wp.comment(1)]),
+        wp.item(2, "Second imported", terms=[("category", "news", "News")]),
+        wp.item(3, "About", post_type="page", slug="about"),
+    )
+
+    assert len(versions_made) == 1
+    page = client.get(home).text
+    assert "First imported" in page and "Second imported" in page
