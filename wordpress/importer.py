@@ -22,7 +22,7 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -237,14 +237,16 @@ class _Run:
         self.pages: dict[int, Page] = {}
         # For [gallery ids="…"]: the pictures it names, by attachment id.
         self.attachment_urls = {a.wp_id: a.url for a in found.attachments if a.url}
-        self.content_types = {}
         # (kind, WordPress id, our pk) that ImportedItem holds already: no write needed.
         self.recorded: set[tuple[str, int, int]] = set()
+        # Rows noted by remember() and legacy_path(), written by write_records().
+        self.items_due: list[ImportedItem] = []
+        self.paths_due: list[LegacyPath] = []
 
     # --- The steps ---------------------------------------------------------------
 
     def import_everything(self, path: Path) -> None:
-        with transaction.atomic():
+        with self.recording():
             for author in self.found.authors:
                 self.guarded("author", f"author {author.login}", self.import_author, author)
             self.import_terms()
@@ -297,9 +299,7 @@ class _Run:
     # --- What an import made before ------------------------------------------------
 
     def content_type(self, model) -> ContentType:
-        if model not in self.content_types:
-            self.content_types[model] = ContentType.objects.get_for_model(model)
-        return self.content_types[model]
+        return ContentType.objects.get_for_model(model)  # kept by Django after the first
 
     def made_before(self, kind: str, wp_id: int | None, model):
         if wp_id is None:
@@ -315,14 +315,14 @@ class _Run:
         return found
 
     def remember(self, kind: str, wp_id: int | None, obj) -> None:
+        """Note that `obj` is what the import made of (kind, wp_id); written with the
+        other rows of the same unit (`recording`)."""
         if wp_id is None or (kind, wp_id, obj.pk) in self.recorded:
             return
-        ImportedItem.objects.update_or_create(
-            site_url=self.site_url,
-            kind=kind,
-            wp_id=wp_id,
-            defaults={"content_type": self.content_type(type(obj)), "object_id": obj.pk},
-        )
+        self.items_due.append(
+            ImportedItem(site_url=self.site_url, kind=kind, wp_id=wp_id,
+                         content_type=self.content_type(type(obj)), object_id=obj.pk)
+        )  # fmt: skip
 
     def legacy_path(self, url: str, obj, *, current: str | None = None) -> None:
         """Let the old address `url` (or path) lead to `obj`, unless it is its address now
@@ -332,9 +332,43 @@ class _Run:
         current = current or obj.get_absolute_url()
         if not path.startswith("/") or path == "/" or path == current:
             return
-        LegacyPath.objects.update_or_create(
-            path=path[: LegacyPath._meta.get_field("path").max_length],
-            defaults={"content_type": self.content_type(type(obj)), "object_id": obj.pk},
+        self.paths_due.append(
+            LegacyPath(path=path[: LegacyPath._meta.get_field("path").max_length],
+                       content_type=self.content_type(type(obj)), object_id=obj.pk)
+        )  # fmt: skip
+
+    @contextmanager
+    def recording(self):
+        """A transaction (a savepoint within one) that writes the ImportedItem and
+        LegacyPath rows noted inside it at its end, one query for each model rather than
+        one or two a row; a failure inside forgets them, as it undoes what they point to."""
+        items, paths = len(self.items_due), len(self.paths_due)
+        try:
+            with transaction.atomic():
+                yield
+                self.write_records()
+        except BaseException:
+            del self.items_due[items:], self.paths_due[paths:]
+            raise
+
+    def write_records(self) -> None:
+        # One row per key: the database refuses to update a row twice in one statement.
+        items = {(i.kind, i.wp_id): i for i in self.items_due}
+        paths = {p.path: p for p in self.paths_due}
+        self.items_due.clear()
+        self.paths_due.clear()
+        # update_conflicts: an upsert on the unique keys, on SQLite as on PostgreSQL.
+        ImportedItem.objects.bulk_create(
+            items.values(),
+            update_conflicts=True,
+            unique_fields=["site_url", "kind", "wp_id"],
+            update_fields=["content_type", "object_id", "imported_at"],
+        )
+        LegacyPath.objects.bulk_create(
+            paths.values(),
+            update_conflicts=True,
+            unique_fields=["path"],
+            update_fields=["content_type", "object_id"],
         )
 
     # --- Authors and terms -----------------------------------------------------------
@@ -400,7 +434,7 @@ class _Run:
     def guarded(self, kind: str, described: str, action, *args):
         """`action(*args)` in a savepoint: a failure is reported, the rest goes on."""
         try:
-            with transaction.atomic():
+            with self.recording():
                 return action(*args)
         except Exception as error:  # one bad row is reported, the others imported
             self.report.count(kind, "failed")
@@ -552,7 +586,7 @@ class _Run:
             self.report.note(f"{_describe(item)}: status “{item.status}”; skipped.")
             return
         try:
-            with transaction.atomic():
+            with self.recording():
                 action, _article, notes = self.save_post(item)
         except Exception as error:  # one bad post is reported, the others imported
             self.report.count("post", "failed")
@@ -705,16 +739,12 @@ class _Run:
                     fields = {name: getattr(comment, name) for name in COMMENT_FIELDS}
                     Comment.objects.filter(pk=comment.pk).update(**fields)
             Comment.objects.bulk_create([comment for comment in batch if comment.pk is None])
-        ImportedItem.objects.bulk_create(
-            [
-                ImportedItem(site_url=self.site_url, kind=Kind.COMMENT, wp_id=wp_id,
-                             content_type=self.content_type(Comment), object_id=comment.pk)
-                for wp_id, comment in made.items()
-                if comment is not None and records.get(wp_id) != comment.pk
-            ],
-            update_conflicts=True,
-            unique_fields=["site_url", "kind", "wp_id"],
-            update_fields=["content_type", "object_id"],
+        # Written with the post's own row (`recording`).
+        self.items_due.extend(
+            ImportedItem(site_url=self.site_url, kind=Kind.COMMENT, wp_id=wp_id,
+                         content_type=self.content_type(Comment), object_id=comment.pk)
+            for wp_id, comment in made.items()
+            if comment is not None and records.get(wp_id) != comment.pk
         )  # fmt: skip
         if made:
             comment_threads_changed(article_ids=[article.pk])
@@ -768,7 +798,7 @@ class _Run:
                     "export; made top-level."
                 )
         try:
-            with transaction.atomic():
+            with self.recording():
                 action, page, notes = self.save_page(item, parent)
         except Exception as error:
             self.report.count("page", "failed")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -394,3 +396,28 @@ def test_an_import_makes_one_page_cache_version_and_the_kept_pages_show_it(
     assert len(versions_made) == 1
     page = client.get(home).text
     assert "First imported" in page and "Second imported" in page
+
+
+def test_a_post_costs_the_same_queries_whatever_its_old_addresses_and_comments(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """Its ImportedItem and LegacyPath rows are written in one query each."""
+
+    def queries_to_import(wp_id, *, old_slugs, comments):
+        path = wp.write_wxr(
+            tmp_path,
+            wp.item(wp_id, f"Post {wp_id}", link=f"{wp.OLD_SITE}/news/post-{wp_id}/",
+                    meta={"_wp_old_slug": [f"was-{wp_id}-{n}" for n in range(old_slugs)]},
+                    comments=[wp.comment(wp_id * 100 + n) for n in range(comments)]),
+        )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            importer.import_wxr(path, download=False)
+        return len(queries)
+
+    queries_to_import(1, old_slugs=1, comments=1)  # the author and what is made once
+    few = queries_to_import(2, old_slugs=1, comments=1)
+    many = queries_to_import(3, old_slugs=6, comments=6)
+
+    assert many == few
+    assert LegacyPath.objects.filter(path__startswith="/news/was-3-").count() == 6
+    assert ImportedItem.objects.filter(kind=ImportedItem.Kind.COMMENT).count() == 8
