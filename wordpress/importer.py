@@ -14,6 +14,7 @@ Imported posts were published on the old site already: they are saved without
 subscriber, and those recent enough for the newsletter's catch-up sweep are marked as
 sent. A post scheduled for the future goes through `article_save`, so that its
 newsletter goes out when it appears, as it would have on the old site.
+A page scheduled there is scheduled here: published, at its time to come.
 """
 
 import io
@@ -77,7 +78,7 @@ POST_STATUSES = {
 }
 PAGE_STATUSES = {
     "publish": Page.Status.PUBLISHED,
-    "future": Page.Status.DRAFT,  # pages have no schedule: an editor publishes it
+    "future": Page.Status.PUBLISHED,  # a publication time to come schedules it
     "draft": Page.Status.DRAFT,
     "pending": Page.Status.DRAFT,
     "private": Page.Status.PRIVATE,
@@ -633,8 +634,12 @@ class _Run:
             article.save()
             self.mark_announced(article)
         categories, tags = self.terms_of(item)
-        article.categories.set(categories)
-        article.tags.set(tags)
+        if action == "imported":  # nothing to take away: add() skips set()'s look first
+            article.categories.add(*categories)
+            article.tags.add(*tags)
+        else:
+            article.categories.set(categories)
+            article.tags.set(tags)
         self.remember(Kind.POST, item.wp_id, article)
         self.legacy_paths_of(item, article)
         notes.extend(self.import_comments(item, article))
@@ -838,11 +843,12 @@ class _Run:
         notes.extend(body_notes)
         page.body = body.html
         page.status = PAGE_STATUSES[item.status]
-        if item.status == "future":
-            notes.append("scheduled on the old site; imported as a draft (pages have no schedule).")
         page.menu_order = item.menu_order
         page.author = self.author_for(item.author_login, item)
-        page.published_at = item.date
+        # As for posts: a draft's date is when it was last edited, not a publication time.
+        page.published_at = item.date if item.status in ("publish", "future", "private") else None
+        if page.status == Page.Status.PUBLISHED and page.published_at is None:
+            notes.append("it has no date; published now.")  # as Page.save does
         page.save()
         self.remember(Kind.PAGE, item.wp_id, page)
         self.legacy_paths_of(item, page)

@@ -421,3 +421,19 @@ def test_a_post_costs_the_same_queries_whatever_its_old_addresses_and_comments(
     assert many == few
     assert LegacyPath.objects.filter(path__startswith="/news/was-3-").count() == 6
     assert ImportedItem.objects.filter(kind=ImportedItem.Kind.COMMENT).count() == 8
+
+
+def test_a_scheduled_page_is_published_at_its_time_to_come(run, client):
+    future = timezone.now().replace(microsecond=0) + timedelta(days=3)
+    report = run(
+        wp.item(7, "Opening hours", post_type="page", slug="hours", status="future",
+                date_gmt=future.strftime("%Y-%m-%d %H:%M:%S")),
+    )  # fmt: skip
+
+    page = Page.objects.get(slug="hours")
+    assert page.status == Page.Status.PUBLISHED
+    assert page.published_at == future
+    assert page.is_scheduled
+    assert client.get(page.get_absolute_url()).status_code == 404
+    assert counts(report, "page") == {"imported": 1}
+    assert not any("draft" in message for message in report.messages)
