@@ -701,12 +701,16 @@ class _Run:
         made: dict[int, Comment] = {}
         levels: dict[int, int] = {}  # wp id -> nesting level (depth is capped, this not)
         # What earlier runs made of these comments, in two queries rather than two each.
-        records = dict(
-            ImportedItem.objects.filter(
-                site_url=self.site_url, kind=Kind.COMMENT, wp_id__in=list(by_id),
-                content_type=self.content_type(Comment),
-            ).values_list("wp_id", "object_id")
-        )  # fmt: skip
+        # The content type is checked here, not in SQL: with it there SQLite picks the
+        # content type's index and reads every imported comment, for every post.
+        comment_type = self.content_type(Comment)
+        records = {
+            wp_id: object_id
+            for wp_id, object_id, type_id in ImportedItem.objects.filter(
+                site_url=self.site_url, kind=Kind.COMMENT, wp_id__in=list(by_id)
+            ).values_list("wp_id", "object_id", "content_type")
+            if type_id == comment_type.pk
+        }
         stored = Comment.objects.in_bulk(list(records.values()))
         before = {wp_id: stored[pk] for wp_id, pk in records.items() if pk in stored}
 
