@@ -12,18 +12,21 @@ core/ knows no app of ours. Apps say, in their AppConfig.ready, which of their m
 change what readers see (`watch`) and when pages change with no write at all
 (`next_change_at`, e.g. blog's scheduled articles): the version then expires at that
 moment. Code that writes without model signals (a queryset `update()`) calls
-`bump_on_commit()` itself.
+`bump_on_commit()` itself. A batch of writes (an import) runs in `bumps_collapsed()`,
+so that it makes one version, at its end, rather than one per save.
 """
 
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger("core.invalidation")
@@ -33,6 +36,18 @@ VERSION_KEY = "pages:version"
 RETRY_SECONDS = 60
 
 _next_change_sources: list[Callable[[], datetime | None]] = []
+
+
+class _Owed:
+    """The bumps a `bumps_collapsed()` block holds back: the databases written to."""
+
+    def __init__(self):
+        self.is_open = True
+        self.aliases: set[str] = set()
+
+
+# A ContextVar, not a global: another thread's (or task's) writes are not held back.
+_owed: ContextVar[_Owed | None] = ContextVar("core.invalidation.owed", default=None)
 
 
 def watch(
@@ -94,9 +109,41 @@ def bump_on_commit(using=None) -> None:
     """A new version once the current transaction commits (at once outside one).
 
     After the commit, not before: a request rendering between the write and the commit
-    would otherwise store the old content under the new version.
+    would otherwise store the old content under the new version. Inside
+    `bumps_collapsed()` it only notes that a bump is owed.
     """
+    owed = _owed.get()
+    if owed is not None and owed.is_open:
+        owed.aliases.add(using or DEFAULT_DB_ALIAS)
+        return
     transaction.on_commit(bump, using=using, robust=True)
+
+
+@contextmanager
+def bumps_collapsed() -> Iterator[None]:
+    """Hold back the bumps the writes in the block owe, and owe one at its end.
+
+    For a batch of writes (an import): one version, and one look at the next scheduled
+    change, rather than one per save. Pages cached before the block are served until it
+    ends, even for what the block committed meanwhile. The bump is owed on the way out
+    whatever happens, exceptions too (what committed before one must show), and goes
+    through `bump_on_commit`: after the commit of a transaction still open around the
+    block, at once otherwise. Nested blocks leave it to the outermost one.
+    """
+    outer = _owed.get()
+    if outer is not None and outer.is_open:
+        yield
+        return
+    owed = _Owed()
+    token = _owed.set(owed)
+    try:
+        yield
+    finally:
+        # Closed first: a task the block started and that outlives it bumps for itself.
+        owed.is_open = False
+        _owed.reset(token)
+        for using in owed.aliases:
+            bump_on_commit(using)
 
 
 def _start(*, add: bool) -> str:

@@ -32,6 +32,23 @@ def page_cache(settings):
 
 
 @pytest.fixture
+def versions_made(monkeypatch):
+    """How many site versions are made: each one looks once at when pages next change."""
+    from core import invalidation
+
+    made = []
+
+    def counted():
+        made.append(1)
+        return None
+
+    monkeypatch.setattr(
+        invalidation, "_next_change_sources", [*invalidation._next_change_sources, counted]
+    )
+    return made
+
+
+@pytest.fixture
 def editor(db):
     return UserFactory(editor=True)
 

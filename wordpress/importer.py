@@ -14,6 +14,7 @@ Imported posts were published on the old site already: they are saved without
 subscriber, and those recent enough for the newsletter's catch-up sweep are marked as
 sent. A post scheduled for the future goes through `article_save`, so that its
 newsletter goes out when it appears, as it would have on the old site.
+A page scheduled there is scheduled here: published, at its time to come.
 """
 
 import io
@@ -22,7 +23,7 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -50,6 +51,7 @@ from comments.models import (
     Comment,
 )
 from comments.services import comment_threads_changed
+from core import invalidation
 from core.addresses import email_key
 from core.editors import AUTHORS_GROUP
 from media import processing
@@ -76,7 +78,7 @@ POST_STATUSES = {
 }
 PAGE_STATUSES = {
     "publish": Page.Status.PUBLISHED,
-    "future": Page.Status.DRAFT,  # pages have no schedule: an editor publishes it
+    "future": Page.Status.PUBLISHED,  # a publication time to come schedules it
     "draft": Page.Status.DRAFT,
     "pending": Page.Status.DRAFT,
     "private": Page.Status.PRIVATE,
@@ -210,7 +212,9 @@ def import_wxr(
         media_dir=media_dir, download=download, allowed_hosts=allowed_hosts
     )
     run = _Run(found=found, source=source, dry_run=dry_run, progress=progress or (lambda _: None))
-    with transaction.atomic() if dry_run else nullcontext():
+    # One new page-cache version for the whole import, at its end, rather than several
+    # per post: readers see the imported posts when the import is done.
+    with transaction.atomic() if dry_run else nullcontext(), invalidation.bumps_collapsed():
         run.import_everything(path)
         if dry_run:
             transaction.set_rollback(True)
@@ -234,14 +238,16 @@ class _Run:
         self.pages: dict[int, Page] = {}
         # For [gallery ids="…"]: the pictures it names, by attachment id.
         self.attachment_urls = {a.wp_id: a.url for a in found.attachments if a.url}
-        self.content_types = {}
         # (kind, WordPress id, our pk) that ImportedItem holds already: no write needed.
         self.recorded: set[tuple[str, int, int]] = set()
+        # Rows noted by remember() and legacy_path(), written by write_records().
+        self.items_due: list[ImportedItem] = []
+        self.paths_due: list[LegacyPath] = []
 
     # --- The steps ---------------------------------------------------------------
 
     def import_everything(self, path: Path) -> None:
-        with transaction.atomic():
+        with self.recording():
             for author in self.found.authors:
                 self.guarded("author", f"author {author.login}", self.import_author, author)
             self.import_terms()
@@ -294,9 +300,7 @@ class _Run:
     # --- What an import made before ------------------------------------------------
 
     def content_type(self, model) -> ContentType:
-        if model not in self.content_types:
-            self.content_types[model] = ContentType.objects.get_for_model(model)
-        return self.content_types[model]
+        return ContentType.objects.get_for_model(model)  # kept by Django after the first
 
     def made_before(self, kind: str, wp_id: int | None, model):
         if wp_id is None:
@@ -312,14 +316,14 @@ class _Run:
         return found
 
     def remember(self, kind: str, wp_id: int | None, obj) -> None:
+        """Note that `obj` is what the import made of (kind, wp_id); written with the
+        other rows of the same unit (`recording`)."""
         if wp_id is None or (kind, wp_id, obj.pk) in self.recorded:
             return
-        ImportedItem.objects.update_or_create(
-            site_url=self.site_url,
-            kind=kind,
-            wp_id=wp_id,
-            defaults={"content_type": self.content_type(type(obj)), "object_id": obj.pk},
-        )
+        self.items_due.append(
+            ImportedItem(site_url=self.site_url, kind=kind, wp_id=wp_id,
+                         content_type=self.content_type(type(obj)), object_id=obj.pk)
+        )  # fmt: skip
 
     def legacy_path(self, url: str, obj, *, current: str | None = None) -> None:
         """Let the old address `url` (or path) lead to `obj`, unless it is its address now
@@ -329,9 +333,43 @@ class _Run:
         current = current or obj.get_absolute_url()
         if not path.startswith("/") or path == "/" or path == current:
             return
-        LegacyPath.objects.update_or_create(
-            path=path[: LegacyPath._meta.get_field("path").max_length],
-            defaults={"content_type": self.content_type(type(obj)), "object_id": obj.pk},
+        self.paths_due.append(
+            LegacyPath(path=path[: LegacyPath._meta.get_field("path").max_length],
+                       content_type=self.content_type(type(obj)), object_id=obj.pk)
+        )  # fmt: skip
+
+    @contextmanager
+    def recording(self):
+        """A transaction (a savepoint within one) that writes the ImportedItem and
+        LegacyPath rows noted inside it at its end, one query for each model rather than
+        one or two a row; a failure inside forgets them, as it undoes what they point to."""
+        items, paths = len(self.items_due), len(self.paths_due)
+        try:
+            with transaction.atomic():
+                yield
+                self.write_records()
+        except BaseException:
+            del self.items_due[items:], self.paths_due[paths:]
+            raise
+
+    def write_records(self) -> None:
+        # One row per key: the database refuses to update a row twice in one statement.
+        items = {(i.kind, i.wp_id): i for i in self.items_due}
+        paths = {p.path: p for p in self.paths_due}
+        self.items_due.clear()
+        self.paths_due.clear()
+        # update_conflicts: an upsert on the unique keys, on SQLite as on PostgreSQL.
+        ImportedItem.objects.bulk_create(
+            items.values(),
+            update_conflicts=True,
+            unique_fields=["site_url", "kind", "wp_id"],
+            update_fields=["content_type", "object_id", "imported_at"],
+        )
+        LegacyPath.objects.bulk_create(
+            paths.values(),
+            update_conflicts=True,
+            unique_fields=["path"],
+            update_fields=["content_type", "object_id"],
         )
 
     # --- Authors and terms -----------------------------------------------------------
@@ -397,7 +435,7 @@ class _Run:
     def guarded(self, kind: str, described: str, action, *args):
         """`action(*args)` in a savepoint: a failure is reported, the rest goes on."""
         try:
-            with transaction.atomic():
+            with self.recording():
                 return action(*args)
         except Exception as error:  # one bad row is reported, the others imported
             self.report.count(kind, "failed")
@@ -549,7 +587,7 @@ class _Run:
             self.report.note(f"{_describe(item)}: status “{item.status}”; skipped.")
             return
         try:
-            with transaction.atomic():
+            with self.recording():
                 action, _article, notes = self.save_post(item)
         except Exception as error:  # one bad post is reported, the others imported
             self.report.count("post", "failed")
@@ -596,8 +634,12 @@ class _Run:
             article.save()
             self.mark_announced(article)
         categories, tags = self.terms_of(item)
-        article.categories.set(categories)
-        article.tags.set(tags)
+        if action == "imported":  # nothing to take away: add() skips set()'s look first
+            article.categories.add(*categories)
+            article.tags.add(*tags)
+        else:
+            article.categories.set(categories)
+            article.tags.set(tags)
         self.remember(Kind.POST, item.wp_id, article)
         self.legacy_paths_of(item, article)
         notes.extend(self.import_comments(item, article))
@@ -659,12 +701,16 @@ class _Run:
         made: dict[int, Comment] = {}
         levels: dict[int, int] = {}  # wp id -> nesting level (depth is capped, this not)
         # What earlier runs made of these comments, in two queries rather than two each.
-        records = dict(
-            ImportedItem.objects.filter(
-                site_url=self.site_url, kind=Kind.COMMENT, wp_id__in=list(by_id),
-                content_type=self.content_type(Comment),
-            ).values_list("wp_id", "object_id")
-        )  # fmt: skip
+        # The content type is checked here, not in SQL: with it there SQLite picks the
+        # content type's index and reads every imported comment, for every post.
+        comment_type = self.content_type(Comment)
+        records = {
+            wp_id: object_id
+            for wp_id, object_id, type_id in ImportedItem.objects.filter(
+                site_url=self.site_url, kind=Kind.COMMENT, wp_id__in=list(by_id)
+            ).values_list("wp_id", "object_id", "content_type")
+            if type_id == comment_type.pk
+        }
         stored = Comment.objects.in_bulk(list(records.values()))
         before = {wp_id: stored[pk] for wp_id, pk in records.items() if pk in stored}
 
@@ -702,16 +748,12 @@ class _Run:
                     fields = {name: getattr(comment, name) for name in COMMENT_FIELDS}
                     Comment.objects.filter(pk=comment.pk).update(**fields)
             Comment.objects.bulk_create([comment for comment in batch if comment.pk is None])
-        ImportedItem.objects.bulk_create(
-            [
-                ImportedItem(site_url=self.site_url, kind=Kind.COMMENT, wp_id=wp_id,
-                             content_type=self.content_type(Comment), object_id=comment.pk)
-                for wp_id, comment in made.items()
-                if comment is not None and records.get(wp_id) != comment.pk
-            ],
-            update_conflicts=True,
-            unique_fields=["site_url", "kind", "wp_id"],
-            update_fields=["content_type", "object_id"],
+        # Written with the post's own row (`recording`).
+        self.items_due.extend(
+            ImportedItem(site_url=self.site_url, kind=Kind.COMMENT, wp_id=wp_id,
+                         content_type=self.content_type(Comment), object_id=comment.pk)
+            for wp_id, comment in made.items()
+            if comment is not None and records.get(wp_id) != comment.pk
         )  # fmt: skip
         if made:
             comment_threads_changed(article_ids=[article.pk])
@@ -765,7 +807,7 @@ class _Run:
                     "export; made top-level."
                 )
         try:
-            with transaction.atomic():
+            with self.recording():
                 action, page, notes = self.save_page(item, parent)
         except Exception as error:
             self.report.count("page", "failed")
@@ -805,11 +847,12 @@ class _Run:
         notes.extend(body_notes)
         page.body = body.html
         page.status = PAGE_STATUSES[item.status]
-        if item.status == "future":
-            notes.append("scheduled on the old site; imported as a draft (pages have no schedule).")
         page.menu_order = item.menu_order
         page.author = self.author_for(item.author_login, item)
-        page.published_at = item.date
+        # As for posts: a draft's date is when it was last edited, not a publication time.
+        page.published_at = item.date if item.status in ("publish", "future", "private") else None
+        if page.status == Page.Status.PUBLISHED and page.published_at is None:
+            notes.append("it has no date; published now.")  # as Page.save does
         page.save()
         self.remember(Kind.PAGE, item.wp_id, page)
         self.legacy_paths_of(item, page)

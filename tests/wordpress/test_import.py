@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, Category, Tag
@@ -375,3 +378,62 @@ def test_a_gallery_shows_the_pictures_it_names(run, tmp_path):
     shown = [int(pk) for pk in re.findall(r'data-media-id="(\d+)"', body)]
     by_title = {image.pk: image.title for image in Image.objects.all()}
     assert [by_title[pk] for pk in shown] == ["Two", "One"]
+
+
+def test_an_import_makes_one_page_cache_version_and_the_kept_pages_show_it(
+    run, page_cache, client, versions_made
+):
+    home = reverse("blog:article-list")
+    client.get(home)
+    versions_made.clear()
+
+    run(
+        wp.item(1, "First imported", comments=[wp.comment(1)]),
+        wp.item(2, "Second imported", terms=[("category", "news", "News")]),
+        wp.item(3, "About", post_type="page", slug="about"),
+    )
+
+    assert len(versions_made) == 1
+    page = client.get(home).text
+    assert "First imported" in page and "Second imported" in page
+
+
+def test_a_post_costs_the_same_queries_whatever_its_old_addresses_and_comments(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """Its ImportedItem and LegacyPath rows are written in one query each."""
+
+    def queries_to_import(wp_id, *, old_slugs, comments):
+        path = wp.write_wxr(
+            tmp_path,
+            wp.item(wp_id, f"Post {wp_id}", link=f"{wp.OLD_SITE}/news/post-{wp_id}/",
+                    meta={"_wp_old_slug": [f"was-{wp_id}-{n}" for n in range(old_slugs)]},
+                    comments=[wp.comment(wp_id * 100 + n) for n in range(comments)]),
+        )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            importer.import_wxr(path, download=False)
+        return len(queries)
+
+    queries_to_import(1, old_slugs=1, comments=1)  # the author and what is made once
+    few = queries_to_import(2, old_slugs=1, comments=1)
+    many = queries_to_import(3, old_slugs=6, comments=6)
+
+    assert many == few
+    assert LegacyPath.objects.filter(path__startswith="/news/was-3-").count() == 6
+    assert ImportedItem.objects.filter(kind=ImportedItem.Kind.COMMENT).count() == 8
+
+
+def test_a_scheduled_page_is_published_at_its_time_to_come(run, client):
+    future = timezone.now().replace(microsecond=0) + timedelta(days=3)
+    report = run(
+        wp.item(7, "Opening hours", post_type="page", slug="hours", status="future",
+                date_gmt=future.strftime("%Y-%m-%d %H:%M:%S")),
+    )  # fmt: skip
+
+    page = Page.objects.get(slug="hours")
+    assert page.status == Page.Status.PUBLISHED
+    assert page.published_at == future
+    assert page.is_scheduled
+    assert client.get(page.get_absolute_url()).status_code == 404
+    assert counts(report, "page") == {"imported": 1}
+    assert not any("draft" in message for message in report.messages)

@@ -83,9 +83,15 @@ def build_site():
             article=live, status=status, body=f"A {status} comment.",
             created_at=then + timedelta(hours=hours),
         )  # fmt: skip
-    about = PageFactory(title="About", slug="about", body="<p>Who we are.</p>", menu_order=1)
-    PageFactory(title="Team", slug="team", parent=about, body="<p>The desk.</p>")
+    about = PageFactory(
+        title="About", slug="about", body="<p>Who we are.</p>", menu_order=1, published_at=then
+    )
+    PageFactory(title="Team", slug="team", parent=about, body="<p>The desk.</p>", published_at=then)
     PageFactory(title="Unpublished page", slug="later", draft=True, body="<p>Soon.</p>")
+    PageFactory(
+        title="Opening hours", slug="hours", body="<p>From Monday.</p>",
+        published_at=whole_seconds(timezone.now() + timedelta(days=2)),
+    )  # fmt: skip
 
 
 def comparable_body(body: str) -> str:
@@ -140,7 +146,7 @@ def content():
         },
         "tags": {t.slug: (t.name, t.description) for t in Tag.objects.all()},
         "pages": {
-            p.path: (p.title, comparable_body(p.body), p.status, p.menu_order)
+            p.path: (p.title, comparable_body(p.body), p.status, p.menu_order, p.published_at)
             for p in Page.objects.all()
         },
         "pictures": {
