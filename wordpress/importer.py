@@ -847,6 +847,8 @@ class _Run:
         notes.extend(body_notes)
         page.body = body.html
         page.status = PAGE_STATUSES[item.status]
+        if item.status == "pending":
+            notes.append("pending review in WordPress; pages have no review here: a draft.")
         page.menu_order = item.menu_order
         page.author = self.author_for(item.author_login, item)
         # As for posts: a draft's date is when it was last edited, not a publication time.

@@ -437,3 +437,13 @@ def test_a_scheduled_page_is_published_at_its_time_to_come(run, client):
     assert client.get(page.get_absolute_url()).status_code == 404
     assert counts(report, "page") == {"imported": 1}
     assert not any("draft" in message for message in report.messages)
+
+
+def test_a_page_pending_review_comes_in_as_a_draft_and_the_report_says_so(run, client):
+    report = run(wp.item(8, "Ethics policy", post_type="page", slug="ethics", status="pending"))
+
+    page = Page.objects.get(slug="ethics")
+    assert page.status == Page.Status.DRAFT
+    assert page.published_at is None
+    assert client.get("/ethics/").status_code == 404
+    assert any("Ethics policy" in m and "a draft" in m for m in report.messages)
