@@ -331,7 +331,9 @@ class _Run:
         # Decoded, as request.path is; "//" as one "/", as browsers and servers take it.
         path = re.sub(r"/{2,}", "/", unquote(urlsplit(url).path)) if url else ""
         current = current or obj.get_absolute_url()
-        if not path.startswith("/") or path == "/" or path == current:
+        # A NUL (a link with %00) can never be asked for: the site answers such a path
+        # 400, and PostgreSQL would refuse the row.
+        if not path.startswith("/") or path == "/" or path == current or "\x00" in path:
             return
         self.paths_due.append(
             LegacyPath(path=path[: LegacyPath._meta.get_field("path").max_length],

@@ -47,6 +47,7 @@ QUERY_KINDS: dict[str, tuple[str, ...]] = {
 }
 QUERY_KEYS = frozenset({*QUERY_KINDS, "tag"})
 MAX_ID_DIGITS = 19  # PositiveBigIntegerField
+NUL = "\x00"
 # A lost database (core.middleware.DatabaseUnavailableMiddleware answers 503 for views).
 UNREACHABLE = (OperationalError, InterfaceError)
 
@@ -106,6 +107,10 @@ def _target_of(content_type_id: int, object_id: int):
 
 def path_redirect_url(path: str) -> str | None:
     """The current address of what stood at the old `path`, if readers may see it."""
+    if NUL in legacy_path(path):
+        # `%2500` survives the request's own decoding as `%00`; no WordPress address
+        # holds a NUL, and PostgreSQL refuses one in a query.
+        return None
     row = (
         LegacyPath.objects.filter(path__in=_path_candidates(path))
         .values_list("content_type_id", "object_id")
@@ -140,6 +145,8 @@ def query_redirect_url(query) -> str | None:
             raise Http404("No such WordPress id.")
         return url
     if (slug := query.get("tag")) is not None:
+        if NUL in slug:  # PostgreSQL refuses one in a query; no slug holds one
+            raise Http404("No such tag.")
         tag = Tag.objects.filter(slug=slug).first()
         url = tag.get_absolute_url() if tag else path_redirect_url(f"/tag/{slug}/")
         if url is None:

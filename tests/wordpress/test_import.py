@@ -261,6 +261,14 @@ def test_old_addresses_lead_to_the_new_objects(run):
     assert "/category/europe/" not in targets
 
 
+def test_old_address_holding_a_nul_is_not_kept_and_the_post_imports(run):
+    report = run(wp.item(1, "Odd link", slug="odd-link", link=f"{wp.OLD_SITE}/a%00b/"))
+
+    assert Article.objects.filter(title="Odd link").exists()
+    assert not LegacyPath.objects.exists()
+    assert report.failed == 0
+
+
 def test_pages_nest_in_any_order(run):
     report = run(
         wp.item(3, "Team", post_type="page", slug="team", parent=2, menu_order=4),
