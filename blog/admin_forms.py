@@ -34,7 +34,7 @@ BODY_EXTENSIONS = {
     "Subscript": True,
     "Superscript": True,
     "Code": True,
-    # No code blocks: blog.html.autop splits a <pre> holding a blank line in two.
+    "CodeBlock": True,
     # No "open in a new window": the site keeps neither target nor the editor's rel.
     "Link": {"enableTarget": False},
     "BulletList": True,

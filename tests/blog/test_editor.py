@@ -188,11 +188,26 @@ def test_body_with_markup_the_editor_would_drop_is_shown_as_html_and_kept(editor
         ('<blockquote cite="https://x.org/">Quoted</blockquote>', ["blockquote[cite]"]),
         ("<p><q>Short</q> and <small>fine print</small></p>", ["q", "small"]),
         ("<table><caption>Votes</caption><tr><td>1</td></tr></table>", ["caption"]),
-        ("<pre><code>make bench</code></pre>", ["pre"]),
+        ("<pre><code>make bench</code></pre>", []),
     ],
 )
 def test_markup_beyond_editor_names_what_an_edit_would_drop(html, beyond):
     assert markup_beyond_editor(html) == beyond
+
+
+def test_code_block_with_a_blank_line_is_saved_as_one_block(editor_client):
+    article = ArticleFactory(body="<p>Before.</p>")
+    code = "<pre><code>first = 1\n\nsecond = 2</code></pre>"
+
+    response = editor_client.post(
+        change_url(article), form_data(article, body=f"<p>Run this:</p>{code}")
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.body == f"<p>Run this:</p>{code}"
+    attrs, _value = body_field(editor_client.get(change_url(article)))
+    assert EDITOR_ATTRIBUTE in attrs  # it opens in the editor, not as HTML
 
 
 def test_editor_writes_nothing_the_site_would_strip_but_what_the_site_replaces():
