@@ -5,7 +5,8 @@ Two kinds of old address:
 
 - a path the site no longer answers (a post's permalink under another scheme, a slug in
   `_wp_old_slug`, a nested category archive): looked up in `LegacyPath` only once the
-  site has answered 404, so a page that exists costs nothing;
+  site has answered 404, or 301 to another path (an article's slug under another date:
+  the old site's post there wins over that guess), so a page that exists costs nothing;
 - WordPress's query forms at the front page (`/?p=12`, `/?page_id=2`, `/?cat=5`,
   `/?tag=slug`, `/?author=3`, `/?attachment_id=9`): looked up in `ImportedItem` only when
   one of those keys is in the query string, because `/` itself always exists.
@@ -155,6 +156,12 @@ def query_redirect_url(query) -> str | None:
     return None
 
 
+def _moves_elsewhere(request, response) -> bool:
+    """Whether a view's 301 leads to another path, not just the same one with a slash added
+    (APPEND_SLASH) or without its query (a list's ?page=1)."""
+    return urlsplit(response["Location"]).path.rstrip("/") != request.path.rstrip("/")
+
+
 def redirect_to(request, url: str) -> HttpResponsePermanentRedirect:
     response = HttpResponsePermanentRedirect(url)
     if has_session(request):
@@ -176,8 +183,16 @@ class LegacyRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 404 and not getattr(request, "legacy_path_checked", False):
+        if getattr(request, "legacy_path_checked", False):
+            return response
+        if response.status_code == 404:
             # A path no view matched (a view's own 404 came through process_exception).
+            return self._old_path(request) or response
+        if response.status_code == 301 and _moves_elsewhere(request, response):
+            # The site's own guess (an article's slug under another date) loses to what
+            # the old site had at that address: an imported post whose slug was taken
+            # here is the other article's slug under its own old date. Redirects are
+            # rare, so the look-up costs pages nothing.
             return self._old_path(request) or response
         return response
 
@@ -194,6 +209,7 @@ class LegacyRedirectMiddleware:
             except UNREACHABLE:
                 return None  # the front page's view meets it too, and answers 503
             if url is not None:
+                request.legacy_path_checked = True  # this is the old address's answer
                 return redirect_to(request, url)
         return None
 

@@ -1,6 +1,8 @@
 """The old WordPress site's addresses answer 301 to what stands there now, and only to
 what readers may see."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
@@ -121,6 +123,24 @@ def test_old_path_whose_object_was_deleted_is_not_found(client):
     article.delete()
 
     assert client.get("/gone/").status_code == 404
+
+
+def test_old_permalink_beats_the_sites_guess_for_a_slug_under_another_date(client):
+    # WordPress's "dup" of 3 January came in as dup-2: "dup" was taken here by an article
+    # of 2 January. The old address has that slug under another date, which the article
+    # view would otherwise send to the other article.
+    when = datetime(2020, 1, 2, 12, tzinfo=UTC)
+    ArticleFactory(slug="dup", published_at=when)
+    imported = ArticleFactory(slug="dup-2", published_at=when + timedelta(days=1))
+    LegacyPathFactory(path="/2020/01/03/dup/", target=imported)
+
+    assert_redirects_to(client.get("/2020/01/03/dup/"), imported.get_absolute_url())
+
+
+def test_slug_under_another_date_without_an_old_address_goes_to_the_article(client):
+    article = ArticleFactory(slug="dup", published_at=datetime(2020, 1, 2, 12, tzinfo=UTC))
+
+    assert_redirects_to(client.get("/2020/01/03/dup/"), article.get_absolute_url())
 
 
 def test_unknown_path_is_still_not_found(client):
