@@ -303,7 +303,7 @@ def _write_pages(w: _Writer, counts: ExportCounts) -> None:
             w, title=page.title, link=absolute(page.get_absolute_url()), wp_id=wp_id,
             author=page.author, published_at=published_at,
         )  # fmt: skip
-        w.element("content:encoded", with_pictures(page.body))
+        w.element("content:encoded", as_blocks(page.body))
         w.element("excerpt:encoded", "")
         _item_dates(
             w, wp_id=wp_id, published_at=published_at,
@@ -355,7 +355,7 @@ def _write_articles(w: _Writer, counts: ExportCounts) -> None:
             w, title=article.title, link=absolute(article.get_absolute_url()), wp_id=wp_id,
             author=article.author, published_at=published_at,
         )  # fmt: skip
-        w.element("content:encoded", with_pictures(article.body))
+        w.element("content:encoded", as_blocks(article.body))
         w.element("excerpt:encoded", article.excerpt)
         _item_dates(
             w, wp_id=wp_id, published_at=published_at,
@@ -419,27 +419,40 @@ def _write_comment(w: _Writer, comment: Comment) -> None:
     w.end("wp:comment")
 
 
-def with_pictures(body: str) -> str:
-    """`body` with each library marker replaced by the `<figure>` WordPress's block editor
-    writes for an image, pointing at the picture's file (one query per body that has
-    markers, none otherwise)."""
+def as_blocks(body: str) -> str:
+    """`body` as block editor content: each library marker the image block WordPress's
+    editor writes, pointing at the picture's file, and the HTML around them in Custom
+    HTML blocks (one query per body that has markers, none otherwise).
+
+    The HTML is already in paragraphs, some with line breaks inside them. Without block
+    comments WordPress (and our importer, as it does) would take the body for a classic
+    editor's and run wpautop over it again, turning those line breaks into <br>; with
+    them, both take the HTML as it is."""
     wanted = media_body.ids_in(body)
-    if not wanted:
-        return body
-    images = Image.objects.in_bulk(wanted)
+    images = Image.objects.in_bulk(wanted) if wanted else {}
+    blocks, position = [], 0
+    for match in media_body.MARKER.finditer(body):
+        blocks.append(_html_block(body[position : match.start()]))
+        blocks.append(_image_block(images.get(int(match["id"])), match["caption"]))
+        position = match.end()
+    blocks.append(_html_block(body[position:]))
+    return "\n\n".join(block for block in blocks if block)
 
-    def figure(match: re.Match) -> str:
-        image = images.get(int(match["id"]))
-        if image is None:
-            return ""
-        return render_to_string(
-            "wordpress/_exported_figure.html",
-            {
-                "url": absolute(image.file.url),
-                "image": image,
-                "wp_id": image_wp_id(image.pk),
-                "caption": match["caption"],
-            },
-        ).strip()
 
-    return media_body.MARKER.sub(figure, body)
+def _html_block(html: str) -> str:
+    html = html.strip()
+    return f"<!-- wp:html -->\n{html}\n<!-- /wp:html -->" if html else ""
+
+
+def _image_block(image: Image | None, caption: str | None) -> str:
+    if image is None:
+        return ""  # deleted from the library: nothing to show
+    return render_to_string(
+        "wordpress/_exported_figure.html",
+        {
+            "url": absolute(image.file.url),
+            "image": image,
+            "wp_id": image_wp_id(image.pk),
+            "caption": caption,
+        },
+    ).strip()

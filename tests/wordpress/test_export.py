@@ -40,6 +40,11 @@ def items(channel, post_type):
     }
 
 
+def html_block(html):
+    """`html` as WordPress's Custom HTML block, which WordPress shows as it is."""
+    return f"<!-- wp:html -->\n{html}\n<!-- /wp:html -->"
+
+
 def wp(element, name):
     return element.findtext(f"wp:{name}", namespaces=NS)
 
@@ -84,7 +89,7 @@ def test_posts_are_exported_with_their_status_terms_and_dates(tmp_path, settings
     assert wp(item, "post_name") == live.slug
     assert wp(item, "is_sticky") == "1"
     assert item.findtext("excerpt:encoded", namespaces=NS) == "The short of it."
-    assert item.findtext("content:encoded", namespaces=NS) == live.body
+    assert item.findtext("content:encoded", namespaces=NS) == html_block(live.body)
     assert wp(item, "post_date_gmt") == published_at.astimezone(timezone.UTC).strftime(
         "%Y-%m-%d %H:%M:%S"
     )
@@ -239,6 +244,8 @@ def test_pictures_in_a_body_become_image_blocks_with_the_files_url(tmp_path, set
     assert f'<img src="https://news.example.org{picture.file.url}"' in body
     assert 'alt="Boats at dawn"' in body
     assert "data-media-id" not in body
+    assert body.startswith(html_block("<p>Before.</p>") + "\n\n<!-- wp:image ")
+    assert body.endswith("<!-- /wp:image -->\n\n" + html_block("<p>After.</p>"))
 
 
 def test_any_text_survives_cdata_ends_and_control_characters(tmp_path):
@@ -249,7 +256,7 @@ def test_any_text_survives_cdata_ends_and_control_characters(tmp_path):
 
     item = items(exported(tmp_path), "post")["Odd <title> & ]]> here"]
 
-    assert item.findtext("content:encoded", namespaces=NS) == Article.objects.get().body
+    assert item.findtext("content:encoded", namespaces=NS) == html_block(Article.objects.get().body)
     comment = wp(item.find("wp:comment", NS), "comment_content")
     assert comment == "bell  and ]]> and <b>tags</b>"
 

@@ -164,8 +164,8 @@ def empty_the_site():
     Article.objects.all().delete()
     for page in Page.objects.order_by("-path"):  # children before their parents
         page.delete()
-    Category.objects.filter(parent__isnull=False).delete()
-    Category.objects.all().delete()
+    while Category.objects.exists():  # a parent is protected until its children are gone
+        Category.objects.filter(children__isnull=True).delete()
     Tag.objects.all().delete()
     Image.objects.all().delete()
     User.objects.all().delete()
@@ -225,3 +225,67 @@ def test_importing_the_export_again_duplicates_nothing(tmp_path, settings):
 
     assert Article.objects.count() == 1
     assert Comment.objects.count() == 1
+
+
+def as_read(body: str) -> str:
+    """`body` without the white space at the very start of a paragraph, which shows as
+    nothing: the sample's first import leaves one in "Block: Gallery" that the second
+    trims (the importer's doing, not the export's)."""
+    return re.sub(r"<p>\s+", "<p>", body)
+
+
+def bodies():
+    """What a reader sees of each article and page, keyed by slug and path."""
+    articles = {
+        a.slug: (a.title, as_read(a.body), a.excerpt, a.status) for a in Article.objects.all()
+    }
+    pages = {p.path: (p.title, as_read(p.body), p.status) for p in Page.objects.all()}
+    return articles, pages
+
+
+def export_and_import_again(tmp_path, django_capture_on_commit_callbacks):
+    export = tmp_path / "site.xml"
+    call_command("export_wordpress", str(export), stdout=io.StringIO())
+    empty_the_site()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "import_wordpress", str(export), "--no-download",
+            stdout=io.StringIO(), stderr=io.StringIO(),
+        )  # fmt: skip
+
+
+def test_the_sample_site_comes_back_from_its_own_export_unchanged(
+    sample_export, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://news.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "import_wordpress", str(sample_export), "--no-download",
+            stdout=io.StringIO(), stderr=io.StringIO(),
+        )  # fmt: skip
+    articles, pages = bodies()
+    assert len(articles) == 58 and len(pages) == 21
+
+    export_and_import_again(tmp_path, django_capture_on_commit_callbacks)
+
+    articles_after, pages_after = bodies()
+    assert articles_after.keys() == articles.keys()
+    assert pages_after.keys() == pages.keys()
+    changed = [slug for slug in articles if articles_after[slug] != articles[slug]]
+    changed += [path for path in pages if pages_after[path] != pages[path]]
+    assert changed == []
+
+
+def test_a_paragraph_written_over_several_lines_comes_back_as_it_was(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://news.example.org"
+    body = "<p>one\ntwo</p>\n<p>Rounded<br>\ncorners</p>"
+    ArticleFactory(title="Lines", slug="lines", body=body, excerpt="Short\nand sweet.")
+    PageFactory(title="Lines too", slug="lines-too", body=body, published_at=timezone.now())
+    articles, pages = bodies()
+
+    export_and_import_again(tmp_path, django_capture_on_commit_callbacks)
+
+    assert bodies() == (articles, pages)
+    assert Article.objects.get().body == body
