@@ -22,6 +22,7 @@ from comments.services import (
     editor_reply_name,
 )
 from core.addresses import EmailAddressField
+from core.http import client_ip, user_agent
 
 # One-click moderation: the URL's verb, the status it gives, and what the message says.
 MODERATION_VERBS = {
@@ -231,8 +232,10 @@ class CommentAdmin(admin.ModelAdmin):
                     is_editor_reply=True,
                     poster=Poster(
                         user=user,
-                        ip_address=request.META.get("REMOTE_ADDR", ""),
-                        user_agent=request.headers.get("User-Agent", "")[:500],
+                        # As the reader's path records it: behind the trusted proxy,
+                        # REMOTE_ADDR is the proxy's address, not the editor's.
+                        ip_address=client_ip(request),
+                        user_agent=user_agent(request),
                     ),
                 )
         except CommentRefused as refusal:

@@ -262,6 +262,25 @@ def test_a_staff_member_commenting_from_the_article_page_is_not_labelled(
     assert Comment.objects.get().is_by_editor is False
 
 
+def test_reply_records_the_editors_address_behind_the_trusted_proxy(
+    editor_client, article, settings
+):
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    comment = CommentFactory(article=article, approved=True)
+
+    editor_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]),
+        {"body": "Corrected."},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        HTTP_USER_AGENT="Desk/1",
+    )
+
+    reply = Comment.objects.get(parent=comment)
+    assert reply.ip_address == "203.0.113.9"
+    assert reply.user_agent == "Desk/1"
+
+
 def test_replying_to_a_pending_comment_approves_it(editor_client, article):
     comment = CommentFactory(article=article)
 
