@@ -189,13 +189,16 @@ def comment_submit(
     waits for that transaction's commit.
 
     `is_editor_reply`: the admin's Reply, by a moderator (`poster.user`); the comment is
-    marked as by the site (Comment.is_by_editor). Ignored for anyone else.
+    marked as by the site (Comment.is_by_editor) and taken even when the article's
+    comments are closed. Ignored for anyone else.
     """
     poster = poster or Poster()
     is_moderator = bool(poster.user and poster.user.has_perm("comments.change_comment"))
     is_editor_reply = is_editor_reply and is_moderator
     discussion = DiscussionSettings.load(article=article)
-    if not discussion.comments_open(article):
+    # A moderator answers from the admin even where readers no longer may, as in
+    # WordPress: closing an article stops the public form, not the desk.
+    if not is_editor_reply and not discussion.comments_open(article):
         raise CommentsClosed
     parent, depth = _reply_placement(article=article, parent_id=parent_id, discussion=discussion)
     duplicate = _is_duplicate(

@@ -9,8 +9,9 @@ from django.urls import reverse
 from blog.models import SiteSettings
 from comments.admin import ALREADY, COMMENT_MISSING
 from comments.models import Comment
+from comments.services import COMMENTS_CLOSED, CommentsClosed, comment_submit
 from tests.factories.blog import UserFactory
-from tests.factories.comments import CommentFactory
+from tests.factories.comments import ArticleDiscussionFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -279,6 +280,36 @@ def test_reply_records_the_editors_address_behind_the_trusted_proxy(
     reply = Comment.objects.get(parent=comment)
     assert reply.ip_address == "203.0.113.9"
     assert reply.user_agent == "Desk/1"
+
+
+def test_editor_can_reply_on_an_article_whose_comments_are_closed(editor_client, article):
+    comment = CommentFactory(article=article, approved=True)
+    ArticleDiscussionFactory(article=article, closed=True)
+
+    response = editor_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]),
+        {"body": "Corrected, thank you."},
+        follow=True,
+    )
+
+    assert COMMENTS_CLOSED not in response.content.decode()
+    assert "Your reply was approved." in response.content.decode()
+    assert Comment.objects.get(parent=comment).status == Comment.Status.APPROVED
+
+
+def test_a_reader_still_cannot_comment_on_a_closed_article(article):
+    ArticleDiscussionFactory(article=article, closed=True)
+
+    with pytest.raises(CommentsClosed):
+        comment_submit(
+            article=article,
+            author_name="Reader",
+            author_email="reader@example.org",
+            body="Late.",
+            is_editor_reply=True,  # claimed, but no moderator posts it
+        )
+
+    assert not Comment.objects.exists()
 
 
 def test_replying_to_a_pending_comment_approves_it(editor_client, article):
