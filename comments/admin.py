@@ -84,8 +84,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return (pending_first.asc(), "-created_at", "-pk")
 
-    class Media:
-        css = {"all": ["css/admin-comments.css"]}
+    # No Media CSS: templates/admin/base_site.html loads admin-comments.css on every admin
+    # page (the pending badge is in every sidebar), these included.
 
     @admin.display(description="comment")
     def comment_cell(self, comment):

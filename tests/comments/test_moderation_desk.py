@@ -352,3 +352,17 @@ def test_no_badge_when_nothing_waits(editor_client, article):
     html = editor_client.get(reverse("admin:index")).content.decode()
 
     assert "comment-pending-badge" not in html
+
+
+def test_every_admin_page_links_the_pending_badges_stylesheet_once(editor_client, article):
+    # The badge is in the nav sidebar of every admin page, not only the comment pages.
+    CommentFactory(article=article)
+    urls = [
+        reverse("admin:blog_article_change", args=[article.pk]),
+        reverse("admin:blog_article_changelist"),
+        reverse(CHANGELIST),
+    ]
+    for url in urls:
+        page = editor_client.get(url).content.decode()
+        assert 'class="comment-pending-badge"' in page, url
+        assert page.count("css/admin-comments.css") == 1, url
