@@ -14,8 +14,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from comments.models import ArticleDiscussion, Comment, DiscussionSettings
-from comments.services import CommentRefused, Poster, comment_moderate, comment_submit
+from comments.services import (
+    CommentRefused,
+    Poster,
+    comment_moderate,
+    comment_submit,
+    editor_reply_name,
+)
 from core.addresses import EmailAddressField
+from core.http import client_ip, user_agent
 
 # One-click moderation: the URL's verb, the status it gives, and what the message says.
 MODERATION_VERBS = {
@@ -56,9 +63,10 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ("approve_selected", "unapprove_selected", "spam_selected", "trash_selected")
     fields = ("article", "parent", "status", "author_name", "author_email", "author_url", "body",
-              "created_at", "ip_address", "user_agent", "depth", "user")  # fmt: skip
+              "created_at", "ip_address", "user_agent", "depth", "user",
+              "is_by_editor")  # fmt: skip
     readonly_fields = ("article", "parent", "created_at", "ip_address", "user_agent", "depth",
-                       "user")  # fmt: skip
+                       "user", "is_by_editor")  # fmt: skip
     change_list_template = "admin/comments/comment/change_list.html"
     change_form_template = "admin/comments/comment/change_form.html"
     # An edited address in its stored form, an invalid international domain refused.
@@ -76,8 +84,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return (pending_first.asc(), "-created_at", "-pk")
 
-    class Media:
-        css = {"all": ["css/admin-comments.css"]}
+    # No Media CSS: templates/admin/base_site.html loads admin-comments.css on every admin
+    # page (the pending badge is in every sidebar), these included.
 
     @admin.display(description="comment")
     def comment_cell(self, comment):
@@ -217,14 +225,17 @@ class CommentAdmin(admin.ModelAdmin):
                     )
                 reply = comment_submit(
                     article=comment.article,
-                    author_name=user.get_full_name() or user.get_username(),
+                    author_name=editor_reply_name(user),
                     author_email=user.email,
                     body=form.cleaned_data["body"],
                     parent_id=comment.pk,
+                    is_editor_reply=True,
                     poster=Poster(
                         user=user,
-                        ip_address=request.META.get("REMOTE_ADDR", ""),
-                        user_agent=request.headers.get("User-Agent", "")[:500],
+                        # As the reader's path records it: behind the trusted proxy,
+                        # REMOTE_ADDR is the proxy's address, not the editor's.
+                        ip_address=client_ip(request),
+                        user_agent=user_agent(request),
                     ),
                 )
         except CommentRefused as refusal:

@@ -254,6 +254,11 @@ class Comment(models.Model):
         related_name="comments",
         editable=False,
     )
+    # Written by an editor through the admin's Reply, in the site's name: the thread and
+    # the admin list label it. Stored, not derived from the user's staff flag, so a reply
+    # stays labelled (and the cached thread stays right) whatever later happens to the
+    # account, and a staff member commenting as a reader is not labelled.
+    is_by_editor = models.BooleanField("by the site", default=False, editable=False)
     # SHA-256 of the token in the posting browser's cookie: the proof that a later
     # comment comes from the same person once this one is approved (README, Comments).
     author_token_digest = models.CharField(max_length=64, blank=True, editable=False)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connections, transaction
 from django.db.models import F, QuerySet
 
-from blog.models import Article
+from blog.models import Article, SiteSettings
 from comments import moderation
 from comments.models import ArticleDiscussion, Comment, DiscussionSettings, token_digest
 from core.addresses import email_key
@@ -78,6 +78,12 @@ class Poster:
     # can have been approved under it yet, so the trust rule has nothing to look up.
     is_new_token: bool = False
     user: AbstractBaseUser | AnonymousUser | None = None
+
+
+def editor_reply_name(user: AbstractBaseUser) -> str:
+    """The public name of an editor's reply: their full name, else the site's name. Never
+    the login name, which is half of what signing in takes."""
+    return user.get_full_name().strip() or SiteSettings.load().display_name
 
 
 def _reply_placement(
@@ -167,6 +173,7 @@ def comment_submit(
     author_url: str = "",
     parent_id: int | None = None,
     poster: Poster | None = None,
+    is_editor_reply: bool = False,
 ) -> Comment:
     """Store a comment with the status the moderation policy gives it.
 
@@ -180,11 +187,18 @@ def comment_submit(
     flood control is what refuses a double submit). Its BEGIN and COMMIT were two of
     the seven round trips of a post. Inside a caller's transaction, the notification
     waits for that transaction's commit.
+
+    `is_editor_reply`: the admin's Reply, by a moderator (`poster.user`); the comment is
+    marked as by the site (Comment.is_by_editor) and taken even when the article's
+    comments are closed. Ignored for anyone else.
     """
     poster = poster or Poster()
     is_moderator = bool(poster.user and poster.user.has_perm("comments.change_comment"))
+    is_editor_reply = is_editor_reply and is_moderator
     discussion = DiscussionSettings.load(article=article)
-    if not discussion.comments_open(article):
+    # A moderator answers from the admin even where readers no longer may, as in
+    # WordPress: closing an article stops the public form, not the desk.
+    if not is_editor_reply and not discussion.comments_open(article):
         raise CommentsClosed
     parent, depth = _reply_placement(article=article, parent_id=parent_id, discussion=discussion)
     duplicate = _is_duplicate(
@@ -228,6 +242,7 @@ def comment_submit(
         user_agent=poster.user_agent,
         user=poster.user if poster.user and poster.user.is_authenticated else None,
         author_token_digest=token_digest(poster.author_token),
+        is_by_editor=is_editor_reply,
     )
     comment.save()
 

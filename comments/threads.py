@@ -32,6 +32,7 @@ class ThreadComment:
     created_at: datetime
     body_html: str  # cleaned when the comment was saved
     is_approved: bool
+    is_by_editor: bool = False
     thread_depth: int = 1
     replies: list["ThreadComment"] = field(default_factory=list)
     # In reading order (Thread.in_reading_order): how many lists of replies end with
@@ -48,10 +49,19 @@ def thread_comments(article, *, held: Claim | None = None) -> list[ThreadComment
     `held` shows to its poster, if it is theirs (see moderation_hash)."""
     own_ids = [held.comment_id] if held else []
     rows = Comment.objects.for_thread(article, own_ids=own_ids).values_list(
-        "pk", "parent_id", "author_name", "author_url", "created_at", "body_html", "status"
+        "pk",
+        "parent_id",
+        "author_name",
+        "author_url",
+        "created_at",
+        "body_html",
+        "status",
+        "is_by_editor",
     )
     approved = Comment.Status.APPROVED
-    comments = [ThreadComment(*row[:6], is_approved=row[6] == approved) for row in rows]
+    comments = [
+        ThreadComment(*row[:6], is_approved=row[6] == approved, is_by_editor=row[7]) for row in rows
+    ]
     return [
         comment
         for comment in comments

@@ -3,12 +3,15 @@ email's approve page, replies as the editor, and the pending badge."""
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 
+from blog.models import SiteSettings
 from comments.admin import ALREADY, COMMENT_MISSING
 from comments.models import Comment
+from comments.services import COMMENTS_CLOSED, CommentsClosed, comment_submit
 from tests.factories.blog import UserFactory
-from tests.factories.comments import CommentFactory
+from tests.factories.comments import ArticleDiscussionFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +200,8 @@ def test_approve_page_of_an_approved_comment_has_no_button(editor_client, articl
 
 
 def test_editor_replies_as_themselves_and_the_reply_is_approved(editor_client, editor, article):
+    editor.first_name, editor.last_name = "Ada", "Lovelace"
+    editor.save()
     comment = CommentFactory(article=article, approved=True)
     url = reverse("admin:comments_comment_reply", args=[comment.pk])
 
@@ -207,8 +212,104 @@ def test_editor_replies_as_themselves_and_the_reply_is_approved(editor_client, e
     assert reply.status == Comment.Status.APPROVED
     assert reply.user == editor
     assert reply.author_email == editor.email
-    assert reply.author_name == editor.get_username()
+    assert reply.author_name == "Ada Lovelace"
+    assert reply.is_by_editor
     assert reply.body == "Thanks, we have corrected it."
+
+
+def test_reply_by_an_editor_without_a_full_name_is_in_the_sites_name(
+    editor_client, editor, article
+):
+    SiteSettings.objects.update_or_create(pk=1, defaults={"name": "The Daily Paper"})
+    comment = CommentFactory(article=article, approved=True)
+
+    editor_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "Corrected."}
+    )
+
+    reply = Comment.objects.get(parent=comment)
+    assert reply.author_name == "The Daily Paper"
+    html = Client().get(article.get_absolute_url()).content.decode()
+    assert "The Daily Paper" in html
+    assert editor.get_username() not in html
+
+
+def test_editors_reply_is_labelled_in_the_thread_and_the_list(editor_client, editor, article):
+    comment = CommentFactory(article=article, approved=True, author_name="Reader")
+    reader = Client()
+    before = reader.get(article.get_absolute_url()).content.decode()  # fills the thread cache
+    assert "comment-editor-label" not in before
+
+    editor_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "Corrected."}
+    )
+
+    reply = Comment.objects.get(parent=comment)
+    thread = reader.get(article.get_absolute_url()).content.decode()
+    assert f'id="comment-{reply.pk}" class="comment depth-2 by-editor"' in thread
+    assert f'id="comment-{comment.pk}" class="comment depth-1"' in thread
+    assert thread.count('<span class="comment-editor-label">Editor</span>') == 1
+    listing = editor_client.get(reverse(CHANGELIST)).content.decode()
+    assert listing.count('<span class="comment-editor-label">Editor</span>') == 1
+
+
+def test_a_staff_member_commenting_from_the_article_page_is_not_labelled(
+    client, editor, article, post_url, valid_data
+):
+    client.force_login(editor)
+
+    client.post(post_url(article), valid_data)
+
+    assert Comment.objects.get().is_by_editor is False
+
+
+def test_reply_records_the_editors_address_behind_the_trusted_proxy(
+    editor_client, article, settings
+):
+    settings.TRUSTED_PROXY_HEADER = "HTTP_X_FORWARDED_FOR"
+    comment = CommentFactory(article=article, approved=True)
+
+    editor_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]),
+        {"body": "Corrected."},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        HTTP_USER_AGENT="Desk/1",
+    )
+
+    reply = Comment.objects.get(parent=comment)
+    assert reply.ip_address == "203.0.113.9"
+    assert reply.user_agent == "Desk/1"
+
+
+def test_editor_can_reply_on_an_article_whose_comments_are_closed(editor_client, article):
+    comment = CommentFactory(article=article, approved=True)
+    ArticleDiscussionFactory(article=article, closed=True)
+
+    response = editor_client.post(
+        reverse("admin:comments_comment_reply", args=[comment.pk]),
+        {"body": "Corrected, thank you."},
+        follow=True,
+    )
+
+    assert COMMENTS_CLOSED not in response.content.decode()
+    assert "Your reply was approved." in response.content.decode()
+    assert Comment.objects.get(parent=comment).status == Comment.Status.APPROVED
+
+
+def test_a_reader_still_cannot_comment_on_a_closed_article(article):
+    ArticleDiscussionFactory(article=article, closed=True)
+
+    with pytest.raises(CommentsClosed):
+        comment_submit(
+            article=article,
+            author_name="Reader",
+            author_email="reader@example.org",
+            body="Late.",
+            is_editor_reply=True,  # claimed, but no moderator posts it
+        )
+
+    assert not Comment.objects.exists()
 
 
 def test_replying_to_a_pending_comment_approves_it(editor_client, article):
@@ -251,3 +352,17 @@ def test_no_badge_when_nothing_waits(editor_client, article):
     html = editor_client.get(reverse("admin:index")).content.decode()
 
     assert "comment-pending-badge" not in html
+
+
+def test_every_admin_page_links_the_pending_badges_stylesheet_once(editor_client, article):
+    # The badge is in the nav sidebar of every admin page, not only the comment pages.
+    CommentFactory(article=article)
+    urls = [
+        reverse("admin:blog_article_change", args=[article.pk]),
+        reverse("admin:blog_article_changelist"),
+        reverse(CHANGELIST),
+    ]
+    for url in urls:
+        page = editor_client.get(url).content.decode()
+        assert 'class="comment-pending-badge"' in page, url
+        assert page.count("css/admin-comments.css") == 1, url
