@@ -361,6 +361,7 @@ def test_every_admin_page_links_the_pending_badges_stylesheet_once(editor_client
         reverse("admin:blog_article_change", args=[article.pk]),
         reverse("admin:blog_article_changelist"),
         reverse(CHANGELIST),
+        reverse("admin:index"),
     ]
     for url in urls:
         page = editor_client.get(url).content.decode()
