@@ -281,6 +281,9 @@ class ArticleAdmin(EditConflictMixin, admin.ModelAdmin):
         count = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
             article_publish(article=article)
+            # In the admin's history like a save from the form: the edit-conflict message
+            # (core/editing.py) names whoever saved last from it.
+            self.log_change(request, article, [{"changed": {"fields": ["Status"]}}])
             count += 1
         self.message_user(request, f"{count} article(s) published.", messages.SUCCESS)
 
@@ -291,6 +294,7 @@ class ArticleAdmin(EditConflictMixin, admin.ModelAdmin):
         count = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
             article_unpublish(article=article)
+            self.log_change(request, article, [{"changed": {"fields": ["Status"]}}])
             count += 1
         self.message_user(request, f"{count} article(s) moved back to draft.", messages.SUCCESS)
 

@@ -293,3 +293,35 @@ def test_conflict_check_and_buttons_extend_whatever_form_the_admin_has(editor_cl
     assert article.title == "QUIET TITLE"  # the form's own rule ran
     assert article.is_live  # the button's status was saved
     assert "You (in another tab or window) saved this at" in stale.content.decode()
+
+
+def test_conflict_after_a_bulk_publish_names_who_published_not_you(editor_client):
+    article = ArticleFactory(draft=True, title="First title")
+    # The editor saved it earlier: their entry in the history predates what they open now.
+    assert (
+        editor_client.post(
+            change_url(article), form_of(article, title="First title", _workflow="draft")
+        ).status_code
+        == 302
+    )
+    version = opened_version(editor_client, article)
+    other = Client()
+    other.force_login(UserFactory(editor=True, first_name="Bea", last_name="Bulk"))
+    other.post(
+        reverse("admin:blog_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    assert article.is_live
+
+    response = editor_client.post(
+        change_url(article),
+        form_of(article, title="My title", edit_version=version, _workflow="draft"),
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Bea Bulk saved this at" in page
+    assert "You (in another tab or window)" not in page
+    article.refresh_from_db()
+    assert article.title == "First title" and article.is_live
