@@ -10,7 +10,7 @@ here never reaches another reader.
 
 from django import template
 
-from blog.services import articles_for
+from blog.services import articles_for, may_edit
 from core.http import has_session
 
 register = template.Library()
@@ -28,6 +28,14 @@ def signed_in_editor(context):
         return None
     user = request.user
     return user if user.is_active and user.is_staff else None
+
+
+@register.filter
+def may_edit_article(user, article) -> bool:
+    """`{% if user|may_edit_article:article %}`: whether the article admin would let
+    `user` change `article` (an author: only their own draft or pending article), so a
+    link to its change form never leads to a refusal."""
+    return may_edit(user, article)
 
 
 @register.inclusion_tag("admin/blog/_dashboard.html", takes_context=True)
