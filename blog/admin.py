@@ -113,13 +113,21 @@ def workflow_buttons(user, *, stored_status: str | None, when) -> list[dict]:
     other as a draft, so that no keystroke publishes. `when` is the publication time
     in the form: a future one makes "Publish" "Schedule for …"."""
     if services.may_publish(user):
+        now_label = "Update" if stored_status == Article.Status.PUBLISHED else "Publish"
         if when is not None and when > timezone.now():
             publish = f"Schedule for {date_format(timezone.localtime(when), 'DATETIME_FORMAT')}"
-        elif stored_status == Article.Status.PUBLISHED:
-            publish = "Update"
         else:
-            publish = "Publish"
-        publish_button = {"status": Article.Status.PUBLISHED, "label": publish, "default": True}
+            publish = now_label
+        publish_button = {
+            "status": Article.Status.PUBLISHED,
+            "label": publish,
+            "default": True,
+            # For publish-label.js, which relabels the button as the publication time is
+            # typed: the label for a time not in the future, and the site's wall-clock time
+            # (the fields are in the site's time zone, not the browser's).
+            "now_label": now_label,
+            "site_now": timezone.localtime().strftime("%Y-%m-%dT%H:%M:%S"),
+        }
         pending_button = {"status": Article.Status.PENDING, "label": "Save as pending"}
         if stored_status == Article.Status.PUBLISHED:
             return [
@@ -167,6 +175,9 @@ def saved_message(article: Article, *, by_publisher: bool) -> str:
 
 @admin.register(Article)
 class ArticleAdmin(EditConflictMixin, admin.ModelAdmin):
+    class Media:
+        js = ["js/publish-label.js"]
+
     form = ArticleAdminForm
     list_display = ("title", "visibility", "published_at", "author", "link_count", "updated_at")
     list_filter = (
@@ -281,6 +292,9 @@ class ArticleAdmin(EditConflictMixin, admin.ModelAdmin):
         count = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
             article_publish(article=article)
+            # In the admin's history like a save from the form: the edit-conflict message
+            # (core/editing.py) names whoever saved last from it.
+            self.log_change(request, article, [{"changed": {"fields": ["Status"]}}])
             count += 1
         self.message_user(request, f"{count} article(s) published.", messages.SUCCESS)
 
@@ -291,6 +305,7 @@ class ArticleAdmin(EditConflictMixin, admin.ModelAdmin):
         count = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
             article_unpublish(article=article)
+            self.log_change(request, article, [{"changed": {"fields": ["Status"]}}])
             count += 1
         self.message_user(request, f"{count} article(s) moved back to draft.", messages.SUCCESS)
 

@@ -197,5 +197,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "slug" in self.fields and self.instance.pk:
+        # Without a publication time, publishing stamps "now", so the address to show is
+        # today's (the widget's default), not the day the draft was created.
+        if "slug" in self.fields and self.instance.published_at is not None:
             self.fields["slug"].widget.day = self.instance.permalink_date

@@ -11,6 +11,8 @@ The mixin extends whatever form the ModelAdmin builds (`form = …` or the defau
 any admin of ours can take it.
 """
 
+from datetime import datetime
+
 from django import forms
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -28,12 +30,18 @@ SOMEONE = "Someone else"
 YOU_ELSEWHERE = "You (in another tab or window)"
 
 
-def last_saved_by(instance, *, user) -> str:
-    """Who saved `instance` last, as the admin's history (LogEntry) knows it."""
+def last_saved_by(instance, *, user, since) -> str:
+    """Who saved `instance` last, as the admin's history (LogEntry) knows it.
+
+    Only an entry written at or after `since` (the version the editor opened) can be the
+    save that conflicts: an older one is a save the editor already had, and naming its
+    author would blame the wrong person for a change that left no entry (a script, a
+    command), so then it is "someone else"."""
     entry = (
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(instance),
             object_id=str(instance.pk),
+            action_time__gte=since,
         )
         .select_related("user")
         .order_by("-action_time", "-pk")
@@ -48,6 +56,16 @@ def last_saved_by(instance, *, user) -> str:
 
 def _version(value) -> str:
     return value.isoformat() if value is not None else ""
+
+
+def _opened_at(opened: str, stored):
+    """The time of the version the editor opened; a tampered value counts as the stored
+    one, so that only the latest save's author is named, never an older one."""
+    try:
+        opened_at = datetime.fromisoformat(opened)
+    except ValueError:
+        return stored
+    return opened_at if opened_at.tzinfo is not None else stored
 
 
 def conflict_form(base_form, *, timestamp_field: str, user):
@@ -87,7 +105,9 @@ def conflict_form(base_form, *, timestamp_field: str, user):
                 self.data[self.add_prefix(VERSION_FIELD)] = current
                 raise forms.ValidationError(
                     CONFLICT_MESSAGE.format(
-                        who=last_saved_by(self.instance, user=user),
+                        who=last_saved_by(
+                            self.instance, user=user, since=_opened_at(opened, stored)
+                        ),
                         time=date_format(timezone.localtime(stored), "DATETIME_FORMAT"),
                     ),
                     code="edit_conflict",

@@ -10,7 +10,7 @@ here never reaches another reader.
 
 from django import template
 
-from blog.models import Article
+from blog.services import articles_for, may_edit
 from core.http import has_session
 
 register = template.Library()
@@ -30,14 +30,26 @@ def signed_in_editor(context):
     return user if user.is_active and user.is_staff else None
 
 
+@register.filter
+def may_edit_article(user, article) -> bool:
+    """`{% if user|may_edit_article:article %}`: whether the article admin would let
+    `user` change `article` (an author: only their own draft or pending article), so a
+    link to its change form never leads to a refusal."""
+    return may_edit(user, article)
+
+
 @register.inclusion_tag("admin/blog/_dashboard.html", takes_context=True)
 def dashboard_articles(context):
     """Scheduled articles, soonest first, with their times, and the latest drafts: two
-    queries (none for an editor who may not see articles)."""
+    queries (none for an editor who may not see articles).
+
+    Each panel lists only what the article admin would list for this user
+    (`articles_for`): an author's drafts are their own, as WordPress's dashboard shows
+    you your own drafts, while editors see the whole desk."""
     user = context.request.user
     if not user.has_perm("blog.view_article"):
         return {"can_view": False}
-    articles = Article.objects.select_related("author").only(
+    articles = articles_for(user).select_related("author").only(
         "title", "status", "published_at", "updated_at", "author__username",
         "author__first_name", "author__last_name",
     )  # fmt: skip

@@ -1,11 +1,13 @@
 """The article body's visual editor in the admin: what it may write, what the server keeps."""
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from blog import importers
 from blog.admin_forms import (
@@ -16,6 +18,7 @@ from blog.admin_forms import (
     markup_beyond_editor,
 )
 from blog.html import ARTICLE_ATTRIBUTES, ARTICLE_TAGS
+from blog.models import Article
 from tests.factories.blog import ArticleFactory
 from tests.factories.media import ImageFactory
 
@@ -252,3 +255,20 @@ def test_an_editor_can_open_the_picture_pop_up_the_insert_button_uses(editor_cli
     assert response.status_code == 200
     assert "Frigate at Kiel" in response.content.decode()
     assert "data-popup-opener" in response.content.decode()
+
+
+def test_old_draft_shows_the_permalink_it_gets_if_published_today(editor_client):
+    created = timezone.now() - timedelta(days=40)
+    article = ArticleFactory(title="Long-stewing feature", draft=True)
+    Article.objects.filter(pk=article.pk).update(created_at=created)
+    today = timezone.localdate()
+
+    response = editor_client.get(change_url(article))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        f"{settings.SITE_URL}/{today:%Y/%m/%d}/"
+        '<output for="id_slug" data-permalink-slug="id_slug">long-stewing-feature</output>/'
+    ) in page
+    assert f"/{timezone.localdate(created):%Y/%m/%d}/" not in page

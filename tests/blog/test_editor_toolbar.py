@@ -223,3 +223,26 @@ def test_a_flood_of_held_comments_shows_the_oldest_and_points_to_the_queue(edito
     assert section.count('class="pending-comment"') == ARTICLE_PENDING
     assert f"Awaiting moderation: the oldest {ARTICLE_PENDING}" in section
     assert reverse("admin:comments_comment_changelist") + "?status__exact=pending" in section
+
+
+def test_author_gets_no_edit_link_on_someone_elses_article(client, article):
+    client.force_login(UserFactory(author=True))
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert TOOLBAR in response.text
+    assert "Edit this article" not in response.text
+    assert reverse("admin:blog_article_change", args=[article.pk]) not in response.text
+
+
+def test_author_gets_the_edit_link_on_the_preview_of_their_own_draft(client):
+    author = UserFactory(author=True)
+    draft = ArticleFactory(title="My own draft", author=author, draft=True)
+    client.force_login(author)
+
+    response = client.get(reverse("blog:article-preview", args=[draft.pk]))
+
+    assert response.status_code == 200
+    assert "Edit this article" in response.text
+    assert f'href="{reverse("admin:blog_article_change", args=[draft.pk])}"' in response.text

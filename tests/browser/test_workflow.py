@@ -1,9 +1,13 @@
 """The article's workflow in a real browser, at 1280 and 390 px: an editor previews and
 publishes; an author writes a draft and submits it for review."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from blog.models import Article
 from tests.browser.conftest import (
@@ -69,6 +73,15 @@ def test_editor_previews_then_publishes_a_draft(page, viewport):
     assert submit_row_fits(page, VIEWPORTS[viewport]["width"])
     assert page.get_by_role("button", name="Save draft").is_visible()
     assert workflow_accessibility(page) == []
+
+    # The button follows the publication time as it is typed (js/publish-label.js).
+    day, clock = page.locator("#id_published_at_0"), page.locator("#id_published_at_1")
+    day.fill(f"{timezone.localdate() + timedelta(days=2):%Y-%m-%d}")
+    clock.fill("09:00:00")
+    expect(page.get_by_role("button", name="Schedule", exact=True)).to_be_visible()
+    day.fill("")
+    clock.fill("")
+    expect(page.get_by_role("button", name="Publish", exact=True)).to_be_visible()
 
     with page.expect_navigation():
         page.get_by_role("link", name="Preview").click()
