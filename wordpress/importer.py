@@ -97,6 +97,7 @@ COMMENT_FIELDS = ["article", "parent", "depth", "author_name", "author_email", "
                   "author_url", "body", "body_html", "status", "created_at", "ip_address",
                   "user_agent", "user"]  # fmt: skip
 UNTITLED = "Untitled"
+_ABSENT = object()
 ANONYMOUS = "Anonymous"
 
 
@@ -243,6 +244,11 @@ class _Run:
         # Rows noted by remember() and legacy_path(), written by write_records().
         self.items_due: list[ImportedItem] = []
         self.paths_due: list[LegacyPath] = []
+        # (cache, key, value before) for each entry cache() made in the open units, so
+        # that a unit rolled back takes its entries with it: an author or category a
+        # failed post made is gone from the database, and later posts must make it again.
+        self.undo: list[tuple[dict, object, object]] = []
+        self.depth = 0
 
     # --- The steps ---------------------------------------------------------------
 
@@ -346,13 +352,37 @@ class _Run:
         LegacyPath rows noted inside it at its end, one query for each model rather than
         one or two a row; a failure inside forgets them, as it undoes what they point to."""
         items, paths = len(self.items_due), len(self.paths_due)
+        undo = len(self.undo)
+        counts = {kind: Counter(counter) for kind, counter in self.report.counts.items()}
+        messages = len(self.report.messages)
+        self.depth += 1
         try:
             with transaction.atomic():
                 yield
                 self.write_records()
         except BaseException:
             del self.items_due[items:], self.paths_due[paths:]
+            for cache, key, before in reversed(self.undo[undo:]):
+                if before is _ABSENT:
+                    cache.pop(key, None)
+                else:
+                    cache[key] = before
+            del self.undo[undo:]
+            # What the summary said of the unit's authors and terms is undone with them;
+            # the caller reports the failure itself.
+            self.report.counts = defaultdict(Counter, counts)
+            del self.report.messages[messages:]
             raise
+        finally:
+            self.depth -= 1
+        if not self.depth:
+            self.undo.clear()  # committed: nothing left to undo
+
+    def cache(self, cache: dict, key, value) -> None:
+        """`cache[key] = value`, undone if the unit it is made in fails (`recording`)."""
+        if self.depth:
+            self.undo.append((cache, key, cache.get(key, _ABSENT)))
+        cache[key] = value
 
     def write_records(self) -> None:
         # One row per key: the database refuses to update a row twice in one statement.
@@ -395,9 +425,9 @@ class _Run:
                     f"author {author.login}: an account named {username} exists; "
                     "their posts are linked to it, the account is left unchanged."
                 )
-                self.users[author.login] = user
+                self.cache(self.users, author.login, user)
                 if author.wp_id is not None:
-                    self.users_by_id[author.wp_id] = user
+                    self.cache(self.users_by_id, author.wp_id, user)
                 return user
             user = User(username=username, is_staff=True, is_active=True)
             # Staff who cannot sign in until someone gives them a password: the export's
@@ -412,9 +442,9 @@ class _Run:
             # and submits drafts), and an editor promotes whom they trust.
             user.groups.add(*Group.objects.filter(name=AUTHORS_GROUP))
         self.report.count("author", action)
-        self.users[author.login] = user
+        self.cache(self.users, author.login, user)
         if author.wp_id is not None:
-            self.users_by_id[author.wp_id] = user
+            self.cache(self.users_by_id, author.wp_id, user)
         self.remember(Kind.AUTHOR, key, user)
         if declared:  # an undeclared login may be a typo: it had no archive to keep
             archive = reverse("blog:author", kwargs={"username": user.get_username()})
@@ -492,7 +522,7 @@ class _Run:
         category.description = term.description
         category.save()
         self.report.count("category", action)
-        self.categories[term.slug] = category
+        self.cache(self.categories, term.slug, category)
         self.remember(Kind.CATEGORY, term.wp_id, category)
         return category
 
@@ -511,7 +541,7 @@ class _Run:
         tag.description = term.description
         tag.save()
         self.report.count("tag", action)
-        self.tags[term.slug] = tag
+        self.cache(self.tags, term.slug, tag)
         self.remember(Kind.TAG, term.wp_id, tag)
         return tag
 
@@ -576,9 +606,9 @@ class _Run:
         self.report.count("attachment", "imported")
 
     def keep_picture(self, attachment: _Attachment, image) -> None:
-        self.pictures[attachment.wp_id] = image
+        self.cache(self.pictures, attachment.wp_id, image)
         if attachment.url:
-            self.picture_urls[attachment.url] = image
+            self.cache(self.picture_urls, attachment.url, image)
 
     # --- Posts -------------------------------------------------------------------------
 

@@ -455,3 +455,28 @@ def test_a_page_pending_review_comes_in_as_a_draft_and_the_report_says_so(run, c
     assert page.published_at is None
     assert client.get("/ethics/").status_code == 404
     assert any("Ethics policy" in m and "a draft" in m for m in report.messages)
+
+
+def test_a_failed_post_takes_the_author_and_category_it_made_with_it(run):
+    # A comment id beyond what the database holds fails the post's own transaction.
+    terms = [("category", "harbour", "Harbour")]
+    report = run(
+        wp.item(1, "Fails", creator="ghost", terms=terms, comments=[wp.comment(10**20)]),
+        wp.item(2, "Second", creator="ghost", terms=terms),
+        wp.item(3, "Third", creator="ghost", terms=terms),
+        authors=[],
+    )
+
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Second", "Third"]
+    ghost, harbour = User.objects.get(username="ghost"), Category.objects.get(slug="harbour")
+    for article in Article.objects.all():
+        assert article.author == ghost
+        assert list(article.categories.all()) == [harbour]
+    assert counts(report, "post") == {"imported": 2, "failed": 1}
+    assert counts(report, "author") == {"imported": 1}
+    assert counts(report, "category") == {"imported": 1}
+    assert any(m.startswith("failed: post 1 “Fails”") for m in report.messages)
+    assert [m for m in report.messages if "its author ghost is not declared" in m] == [
+        "post 2 “Second”: its author ghost is not declared in the export; an account was "
+        "made with that login only."
+    ]
