@@ -578,9 +578,23 @@ class _Run:
         try:
             data = self.source.fetch(attachment.url)
             if self.dry_run:
-                # Checked as the media library would, but not stored: a dry run writes
-                # no file.
-                processing.prepare(io.BytesIO(data))
+                # Checked as the media library would, but no file written: a row without
+                # one stands in for it, taken away with the dry run's rollback, so that
+                # the posts showing it are reported as a real run would report them.
+                prepared = processing.prepare(io.BytesIO(data))
+                title = (attachment.title or filename)[:200]
+                image = Image.objects.filter(
+                    content_hash=prepared.content_hash
+                ).first() or Image.objects.create(
+                    file=f"images/{filename}",
+                    title=title,
+                    alt_text=(attachment.alt or title)[:300],
+                    caption=attachment.caption,
+                    width=prepared.width,
+                    height=prepared.height,
+                    content_hash=prepared.content_hash,
+                )
+                self.keep_picture(attachment, image)
                 self.report.count("attachment", "imported")
                 return
             with transaction.atomic():

@@ -366,6 +366,27 @@ def test_a_dry_run_checks_pictures_but_stores_no_file(run, tmp_path, settings):
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
 
 
+def test_a_dry_run_notes_of_pictures_what_the_real_run_does(run, tmp_path, settings):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "harbour.jpg").write_bytes(picture_bytes(320, 240))
+    url = f"{wp.OLD_SITE}/wp-content/uploads/harbour.jpg"
+    export = [
+        wp.item(50, "Harbour", post_type="attachment", status="inherit", attachment_url=url),
+        wp.item(1, "With picture", meta={"_thumbnail_id": "50"},
+                body=f'<p>Text.</p><img src="{url}">'),
+    ]  # fmt: skip
+
+    dry = run(*export, media_dir=uploads, dry_run=True)
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+    assert not Image.objects.exists()
+    real = run(*export, media_dir=uploads)
+
+    assert dry.messages == real.messages
+    assert not any("cannot be had" in m for m in dry.messages)
+    assert dict(dry.counts) == dict(real.counts)
+
+
 def test_a_gallery_shows_the_pictures_it_names(run, tmp_path):
     uploads = tmp_path / "uploads"
     uploads.mkdir()
