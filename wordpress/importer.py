@@ -629,6 +629,19 @@ class _Run:
     def import_post(self, item: wxr.Item) -> None:
         if item.status not in POST_STATUSES:
             # trash, auto-draft, inherit (a revision): nothing a reader or editor wants.
+            # Imported before, it is withdrawn, as the export says, but not deleted:
+            # nothing stored here is lost to a re-run.
+            with self.recording():
+                article = self.made_before(Kind.POST, item.wp_id, Article)
+                if article is not None and article.status != Article.Status.DRAFT:
+                    article.status = Article.Status.DRAFT
+                    article.save()
+            if article is not None:
+                self.report.count("post", "updated")
+                self.report.note(
+                    f"{_describe(item)}: status “{item.status}”; imported before, a draft here now."
+                )
+                return
             self.report.count("post", "skipped")
             self.report.note(f"{_describe(item)}: status “{item.status}”; skipped.")
             return

@@ -68,6 +68,21 @@ def test_posts_keep_their_status_and_time(run):
     assert any("post 6 “Binned”: status “trash”; skipped." in m for m in report.messages)
 
 
+def test_a_post_trashed_since_the_last_run_becomes_a_draft(run, client):
+    run(wp.item(1, "Regretted"), wp.item(2, "Kept"))
+    url = Article.objects.get(title="Regretted").get_absolute_url()
+
+    report = run(wp.item(1, "Regretted", status="trash"), wp.item(2, "Kept"))
+
+    regretted = Article.objects.get(title="Regretted")
+    assert regretted.status == Article.Status.DRAFT
+    assert client.get(url).status_code == 404
+    assert counts(report, "post") == {"updated": 2}
+    assert "post 1 “Regretted”: status “trash”; imported before, a draft here now." in (
+        report.messages
+    )
+
+
 def test_sticky_excerpt_and_more(run):
     run(
         wp.item(1, "Lead", sticky=True, excerpt="<p>The <b>short</b> of it.</p>"),
