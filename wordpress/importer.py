@@ -18,6 +18,7 @@ A page scheduled there is scheduled here: published, at its time to come.
 """
 
 import io
+import mimetypes
 import posixpath
 import re
 import zlib
@@ -574,6 +575,16 @@ class _Run:
             existing.save(update_fields=["title", "alt_text", "caption"])
             self.keep_picture(attachment, existing)
             self.report.count("attachment", "updated")
+            return
+        kind = mimetypes.guess_type(filename)[0]
+        if kind and not kind.startswith("image/"):
+            # Sound, video, documents: the media library keeps pictures only, and posts
+            # go on linking to the file where the old site has it.
+            self.report.count("attachment", "skipped")
+            self.report.note(
+                f"{described}: not a picture; posts link to it at its old address, "
+                f"{attachment.url}, which goes away with the old site."
+            )
             return
         try:
             data = self.source.fetch(attachment.url)

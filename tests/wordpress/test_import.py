@@ -402,6 +402,21 @@ def test_a_dry_run_notes_of_pictures_what_the_real_run_does(run, tmp_path, setti
     assert dict(dry.counts) == dict(real.counts)
 
 
+def test_a_sound_file_is_not_taken_for_a_picture_and_stays_linked(run):
+    url = f"{wp.OLD_SITE}/wp-content/uploads/interview.mp3"
+    report = run(
+        wp.item(60, "Interview", post_type="attachment", status="inherit", attachment_url=url),
+        wp.item(1, "Listen", body=f'<p><a href="{url}">The interview</a></p>'),
+    )
+
+    assert f'href="{url}"' in Article.objects.get(title="Listen").body
+    assert counts(report, "attachment") == {"skipped": 1}
+    assert report.messages == [
+        f"attachment 60 “Interview”: not a picture; posts link to it at its old address, "
+        f"{url}, which goes away with the old site."
+    ]
+
+
 def test_a_gallery_shows_the_pictures_it_names(run, tmp_path):
     uploads = tmp_path / "uploads"
     uploads.mkdir()
