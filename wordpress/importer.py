@@ -18,6 +18,7 @@ A page scheduled there is scheduled here: published, at its time to come.
 """
 
 import io
+import mimetypes
 import posixpath
 import re
 import zlib
@@ -97,6 +98,7 @@ COMMENT_FIELDS = ["article", "parent", "depth", "author_name", "author_email", "
                   "author_url", "body", "body_html", "status", "created_at", "ip_address",
                   "user_agent", "user"]  # fmt: skip
 UNTITLED = "Untitled"
+_ABSENT = object()
 ANONYMOUS = "Anonymous"
 
 
@@ -243,6 +245,11 @@ class _Run:
         # Rows noted by remember() and legacy_path(), written by write_records().
         self.items_due: list[ImportedItem] = []
         self.paths_due: list[LegacyPath] = []
+        # (cache, key, value before) for each entry cache() made in the open units, so
+        # that a unit rolled back takes its entries with it: an author or category a
+        # failed post made is gone from the database, and later posts must make it again.
+        self.undo: list[tuple[dict, object, object]] = []
+        self.depth = 0
 
     # --- The steps ---------------------------------------------------------------
 
@@ -346,13 +353,37 @@ class _Run:
         LegacyPath rows noted inside it at its end, one query for each model rather than
         one or two a row; a failure inside forgets them, as it undoes what they point to."""
         items, paths = len(self.items_due), len(self.paths_due)
+        undo = len(self.undo)
+        counts = {kind: Counter(counter) for kind, counter in self.report.counts.items()}
+        messages = len(self.report.messages)
+        self.depth += 1
         try:
             with transaction.atomic():
                 yield
                 self.write_records()
         except BaseException:
             del self.items_due[items:], self.paths_due[paths:]
+            for cache, key, before in reversed(self.undo[undo:]):
+                if before is _ABSENT:
+                    cache.pop(key, None)
+                else:
+                    cache[key] = before
+            del self.undo[undo:]
+            # What the summary said of the unit's authors and terms is undone with them;
+            # the caller reports the failure itself.
+            self.report.counts = defaultdict(Counter, counts)
+            del self.report.messages[messages:]
             raise
+        finally:
+            self.depth -= 1
+        if not self.depth:
+            self.undo.clear()  # committed: nothing left to undo
+
+    def cache(self, cache: dict, key, value) -> None:
+        """`cache[key] = value`, undone if the unit it is made in fails (`recording`)."""
+        if self.depth:
+            self.undo.append((cache, key, cache.get(key, _ABSENT)))
+        cache[key] = value
 
     def write_records(self) -> None:
         # One row per key: the database refuses to update a row twice in one statement.
@@ -395,9 +426,9 @@ class _Run:
                     f"author {author.login}: an account named {username} exists; "
                     "their posts are linked to it, the account is left unchanged."
                 )
-                self.users[author.login] = user
+                self.cache(self.users, author.login, user)
                 if author.wp_id is not None:
-                    self.users_by_id[author.wp_id] = user
+                    self.cache(self.users_by_id, author.wp_id, user)
                 return user
             user = User(username=username, is_staff=True, is_active=True)
             # Staff who cannot sign in until someone gives them a password: the export's
@@ -412,9 +443,9 @@ class _Run:
             # and submits drafts), and an editor promotes whom they trust.
             user.groups.add(*Group.objects.filter(name=AUTHORS_GROUP))
         self.report.count("author", action)
-        self.users[author.login] = user
+        self.cache(self.users, author.login, user)
         if author.wp_id is not None:
-            self.users_by_id[author.wp_id] = user
+            self.cache(self.users_by_id, author.wp_id, user)
         self.remember(Kind.AUTHOR, key, user)
         if declared:  # an undeclared login may be a typo: it had no archive to keep
             archive = reverse("blog:author", kwargs={"username": user.get_username()})
@@ -492,7 +523,7 @@ class _Run:
         category.description = term.description
         category.save()
         self.report.count("category", action)
-        self.categories[term.slug] = category
+        self.cache(self.categories, term.slug, category)
         self.remember(Kind.CATEGORY, term.wp_id, category)
         return category
 
@@ -511,7 +542,7 @@ class _Run:
         tag.description = term.description
         tag.save()
         self.report.count("tag", action)
-        self.tags[term.slug] = tag
+        self.cache(self.tags, term.slug, tag)
         self.remember(Kind.TAG, term.wp_id, tag)
         return tag
 
@@ -545,12 +576,36 @@ class _Run:
             self.keep_picture(attachment, existing)
             self.report.count("attachment", "updated")
             return
+        kind = mimetypes.guess_type(filename)[0]
+        if kind and not kind.startswith("image/"):
+            # Sound, video, documents: the media library keeps pictures only, and posts
+            # go on linking to the file where the old site has it.
+            self.report.count("attachment", "skipped")
+            self.report.note(
+                f"{described}: not a picture; posts link to it at its old address, "
+                f"{attachment.url}, which goes away with the old site."
+            )
+            return
         try:
             data = self.source.fetch(attachment.url)
             if self.dry_run:
-                # Checked as the media library would, but not stored: a dry run writes
-                # no file.
-                processing.prepare(io.BytesIO(data))
+                # Checked as the media library would, but no file written: a row without
+                # one stands in for it, taken away with the dry run's rollback, so that
+                # the posts showing it are reported as a real run would report them.
+                prepared = processing.prepare(io.BytesIO(data))
+                title = (attachment.title or filename)[:200]
+                image = Image.objects.filter(
+                    content_hash=prepared.content_hash
+                ).first() or Image.objects.create(
+                    file=f"images/{filename}",
+                    title=title,
+                    alt_text=(attachment.alt or title)[:300],
+                    caption=attachment.caption,
+                    width=prepared.width,
+                    height=prepared.height,
+                    content_hash=prepared.content_hash,
+                )
+                self.keep_picture(attachment, image)
                 self.report.count("attachment", "imported")
                 return
             with transaction.atomic():
@@ -576,15 +631,28 @@ class _Run:
         self.report.count("attachment", "imported")
 
     def keep_picture(self, attachment: _Attachment, image) -> None:
-        self.pictures[attachment.wp_id] = image
+        self.cache(self.pictures, attachment.wp_id, image)
         if attachment.url:
-            self.picture_urls[attachment.url] = image
+            self.cache(self.picture_urls, attachment.url, image)
 
     # --- Posts -------------------------------------------------------------------------
 
     def import_post(self, item: wxr.Item) -> None:
         if item.status not in POST_STATUSES:
             # trash, auto-draft, inherit (a revision): nothing a reader or editor wants.
+            # Imported before, it is withdrawn, as the export says, but not deleted:
+            # nothing stored here is lost to a re-run.
+            with self.recording():
+                article = self.made_before(Kind.POST, item.wp_id, Article)
+                if article is not None and article.status != Article.Status.DRAFT:
+                    article.status = Article.Status.DRAFT
+                    article.save()
+            if article is not None:
+                self.report.count("post", "updated")
+                self.report.note(
+                    f"{_describe(item)}: status “{item.status}”; imported before, a draft here now."
+                )
+                return
             self.report.count("post", "skipped")
             self.report.note(f"{_describe(item)}: status “{item.status}”; skipped.")
             return

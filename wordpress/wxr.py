@@ -354,6 +354,9 @@ def read(path: Path) -> Iterator[Event]:
         raise WXRError(REFUSED_ENTITIES.format(name=name)) from None
     except ParseError as error:
         raise WXRError(NOT_XML.format(name=name, reason=_parse_reason(error))) from None
+    except (LookupError, UnicodeError) as error:
+        # The file names an encoding Python does not know, or its bytes are not in it.
+        raise WXRError(NOT_XML.format(name=name, reason=error)) from None
     except OSError as error:
         raise WXRError(UNREADABLE.format(name=name, reason=error.strerror or error)) from None
     if not announced:  # an <rss> without a channel

@@ -68,6 +68,21 @@ def test_posts_keep_their_status_and_time(run):
     assert any("post 6 “Binned”: status “trash”; skipped." in m for m in report.messages)
 
 
+def test_a_post_trashed_since_the_last_run_becomes_a_draft(run, client):
+    run(wp.item(1, "Regretted"), wp.item(2, "Kept"))
+    url = Article.objects.get(title="Regretted").get_absolute_url()
+
+    report = run(wp.item(1, "Regretted", status="trash"), wp.item(2, "Kept"))
+
+    regretted = Article.objects.get(title="Regretted")
+    assert regretted.status == Article.Status.DRAFT
+    assert client.get(url).status_code == 404
+    assert counts(report, "post") == {"updated": 2}
+    assert "post 1 “Regretted”: status “trash”; imported before, a draft here now." in (
+        report.messages
+    )
+
+
 def test_sticky_excerpt_and_more(run):
     run(
         wp.item(1, "Lead", sticky=True, excerpt="<p>The <b>short</b> of it.</p>"),
@@ -366,6 +381,42 @@ def test_a_dry_run_checks_pictures_but_stores_no_file(run, tmp_path, settings):
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
 
 
+def test_a_dry_run_notes_of_pictures_what_the_real_run_does(run, tmp_path, settings):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "harbour.jpg").write_bytes(picture_bytes(320, 240))
+    url = f"{wp.OLD_SITE}/wp-content/uploads/harbour.jpg"
+    export = [
+        wp.item(50, "Harbour", post_type="attachment", status="inherit", attachment_url=url),
+        wp.item(1, "With picture", meta={"_thumbnail_id": "50"},
+                body=f'<p>Text.</p><img src="{url}">'),
+    ]  # fmt: skip
+
+    dry = run(*export, media_dir=uploads, dry_run=True)
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+    assert not Image.objects.exists()
+    real = run(*export, media_dir=uploads)
+
+    assert dry.messages == real.messages
+    assert not any("cannot be had" in m for m in dry.messages)
+    assert dict(dry.counts) == dict(real.counts)
+
+
+def test_a_sound_file_is_not_taken_for_a_picture_and_stays_linked(run):
+    url = f"{wp.OLD_SITE}/wp-content/uploads/interview.mp3"
+    report = run(
+        wp.item(60, "Interview", post_type="attachment", status="inherit", attachment_url=url),
+        wp.item(1, "Listen", body=f'<p><a href="{url}">The interview</a></p>'),
+    )
+
+    assert f'href="{url}"' in Article.objects.get(title="Listen").body
+    assert counts(report, "attachment") == {"skipped": 1}
+    assert report.messages == [
+        f"attachment 60 “Interview”: not a picture; posts link to it at its old address, "
+        f"{url}, which goes away with the old site."
+    ]
+
+
 def test_a_gallery_shows_the_pictures_it_names(run, tmp_path):
     uploads = tmp_path / "uploads"
     uploads.mkdir()
@@ -455,3 +506,28 @@ def test_a_page_pending_review_comes_in_as_a_draft_and_the_report_says_so(run, c
     assert page.published_at is None
     assert client.get("/ethics/").status_code == 404
     assert any("Ethics policy" in m and "a draft" in m for m in report.messages)
+
+
+def test_a_failed_post_takes_the_author_and_category_it_made_with_it(run):
+    # A comment id beyond what the database holds fails the post's own transaction.
+    terms = [("category", "harbour", "Harbour")]
+    report = run(
+        wp.item(1, "Fails", creator="ghost", terms=terms, comments=[wp.comment(10**20)]),
+        wp.item(2, "Second", creator="ghost", terms=terms),
+        wp.item(3, "Third", creator="ghost", terms=terms),
+        authors=[],
+    )
+
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Second", "Third"]
+    ghost, harbour = User.objects.get(username="ghost"), Category.objects.get(slug="harbour")
+    for article in Article.objects.all():
+        assert article.author == ghost
+        assert list(article.categories.all()) == [harbour]
+    assert counts(report, "post") == {"imported": 2, "failed": 1}
+    assert counts(report, "author") == {"imported": 1}
+    assert counts(report, "category") == {"imported": 1}
+    assert any(m.startswith("failed: post 1 “Fails”") for m in report.messages)
+    assert [m for m in report.messages if "its author ghost is not declared" in m] == [
+        "post 2 “Second”: its author ghost is not declared in the export; an account was "
+        "made with that login only."
+    ]

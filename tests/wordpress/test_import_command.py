@@ -77,6 +77,10 @@ def test_a_post_that_cannot_be_saved_leaves_nothing_behind(tmp_path, capsys, mon
         ("<not xml", "is not a readable XML file"),
         # The first post is whole: a file cut short is refused before any post is stored.
         (wp.wxr_document(wp.item(1), wp.item(2))[:-300], "cut short"),
+        (
+            wp.wxr_document(wp.item(1)).replace('encoding="UTF-8"', 'encoding="x-bogus"'),
+            "is not a readable XML file: unknown encoding",
+        ),
     ],
 )
 def test_a_file_that_cannot_be_imported_stops_before_writing(tmp_path, text, expected):
@@ -96,6 +100,15 @@ def test_a_dry_run_says_so(tmp_path, capsys):
 
     assert "Dry run: nothing was stored." in capsys.readouterr().out
     assert not Article.objects.exists()
+
+
+def test_a_dry_run_that_meets_a_failure_says_nothing_was_stored(tmp_path, capsys):
+    path = wp.write_wxr(tmp_path, wp.item(1, "Broken", date_gmt="31/12/2024", date="31/12/2024"))
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_wordpress", str(path), "--dry-run", "--no-download")
+
+    assert str(raised.value) == "1 items could not be imported (listed above); nothing was stored."
 
 
 def test_the_picture_options_reach_the_fetcher(tmp_path, monkeypatch):

@@ -60,9 +60,9 @@ class Command(BaseCommand):
             self.stderr.write(message)
         self.stdout.write(_table(report, dry_run=dry_run))
         if report.failed:
+            rest = "nothing was stored" if dry_run else "the rest were imported"
             raise CommandError(
-                f"{report.failed} items could not be imported (listed above); "
-                "the rest were imported."
+                f"{report.failed} items could not be imported (listed above); {rest}."
             )
 
 
