@@ -225,6 +225,18 @@ def _is_public(address: str) -> bool:
 # --- Into the media library -------------------------------------------------------------
 
 
+def picture_description(*, filename: str, title: str, alt: str, caption: str) -> dict:
+    """A library picture's title, alt text and caption from an attachment's."""
+    title = (title.strip() or Path(filename).stem or "Picture")[:200]
+    return {
+        "title": title,
+        # The library requires alt text; WordPress often has none, and the title is
+        # what the editor named the picture.
+        "alt_text": (alt.strip() or title)[:300],
+        "caption": strip_tags(caption),
+    }
+
+
 def import_picture(*, data: bytes, filename: str, title: str, alt: str, caption: str,
                    uploaded_by=None, existing: Image | None = None) -> Image:  # fmt: skip
     """The library picture for an attachment's bytes, described as WordPress describes it.
@@ -237,14 +249,7 @@ def import_picture(*, data: bytes, filename: str, title: str, alt: str, caption:
     `existing` is left alone (articles may still show it). Raises AttachmentUnavailable
     when the media library refuses the file.
     """
-    title = (title.strip() or Path(filename).stem or "Picture")[:200]
-    described = {
-        "title": title,
-        # The library requires alt text; WordPress often has none, and the title is
-        # what the editor named the picture.
-        "alt_text": (alt.strip() or title)[:300],
-        "caption": strip_tags(caption),
-    }
+    described = picture_description(filename=filename, title=title, alt=alt, caption=caption)
     digest = hashlib.sha256(data).hexdigest()
     if existing is not None and existing.content_hash == digest:
         image = existing

@@ -593,17 +593,19 @@ class _Run:
                 # one stands in for it, taken away with the dry run's rollback, so that
                 # the posts showing it are reported as a real run would report them.
                 prepared = processing.prepare(io.BytesIO(data))
-                title = (attachment.title or filename)[:200]
                 image = Image.objects.filter(
                     content_hash=prepared.content_hash
                 ).first() or Image.objects.create(
                     file=f"images/{filename}",
-                    title=title,
-                    alt_text=(attachment.alt or title)[:300],
-                    caption=attachment.caption,
                     width=prepared.width,
                     height=prepared.height,
                     content_hash=prepared.content_hash,
+                    **attachments.picture_description(
+                        filename=filename,
+                        title=attachment.title or filename,
+                        alt=attachment.alt,
+                        caption=attachment.caption,
+                    ),
                 )
                 self.keep_picture(attachment, image)
                 self.report.count("attachment", "imported")
